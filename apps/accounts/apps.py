@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "apps.accounts"
+    verbose_name = "Accounts and access"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

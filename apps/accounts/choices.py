@@ -1,0 +1,16 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SCC = "scc", "SCC staff"
+    MANAGER = "manager", "Manager"
+    ADMIN = "admin", "Administrator"
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Sign-in failed"
+    LOGOUT = "logout", "Signed out"
+    API_KEY_REJECTED = "api_key_rejected", "API key refused"
+    EXPORT = "export", "Export"
+    ALERT_ACKNOWLEDGED = "alert_acknowledged", "Alert acknowledged"

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from .choices import AuditAction
+from .models import ApiKey, AuditEvent, User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: AuditAction,
+    request: HttpRequest | None = None,
+    user: User | None = None,
+    username: str = "",
+    api_key: ApiKey | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    request_user = getattr(request, "user", None)
+    if user is None and request_user is not None and request_user.is_authenticated:
+        user = request_user
+    return AuditEvent.objects.create(
+        action=action,
+        user=user,
+        username=username or (user.get_username() if user else ""),
+        api_key=api_key,
+        ip=client_ip(request),
+        detail=detail,
+    )
+
+
+def user_create(*, username: str, role: str, password: str) -> User:
+    from .choices import Role
+
+    user, _ = User.objects.get_or_create(username=username)
+    user.role = role
+    user.is_staff = role == Role.ADMIN
+    user.is_superuser = role == Role.ADMIN
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user

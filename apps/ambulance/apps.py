@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AmbulanceConfig(AppConfig):
+    name = "apps.ambulance"
+    verbose_name = "Ambulance handovers"

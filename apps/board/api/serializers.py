@@ -1,0 +1,46 @@
+from rest_framework import serializers
+
+from apps.ambulance.api.serializers import HandoversLiveOut
+from apps.beds.api.serializers import OccupancyOut
+from apps.discharge.api.serializers import MofdBoardOut
+from apps.virtualwards.api.serializers import VirtualWardOut, VirtualWardsSystemOut
+
+
+class BoardSystemOut(serializers.Serializer):
+    code = serializers.CharField(allow_null=True)
+    name = serializers.CharField(allow_null=True)
+    population = serializers.IntegerField(allow_null=True)
+    occupancy = OccupancyOut(allow_null=True)
+    handovers = HandoversLiveOut(allow_null=True)
+    mofd = MofdBoardOut(allow_null=True)
+    virtual_wards = VirtualWardsSystemOut(allow_null=True)
+    opel = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
+
+
+class BoardSiteOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    organisation = serializers.CharField()
+    last_sitrep_at = serializers.DateTimeField(allow_null=True)
+    occupancy = OccupancyOut(allow_null=True)
+    handovers = HandoversLiveOut(allow_null=True)
+    opel = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
+    open_alerts = serializers.IntegerField()
+
+
+class BoardAlertOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    rule = serializers.CharField()
+    scope = serializers.CharField()
+    severity = serializers.CharField()
+    raised_at = serializers.DateTimeField()
+    message = serializers.CharField()
+    acknowledged_by = serializers.CharField(allow_null=True)
+
+
+class BoardOut(serializers.Serializer):
+    generated_at = serializers.DateTimeField()
+    system = BoardSystemOut()
+    sites = BoardSiteOut(many=True)
+    virtual_wards = VirtualWardOut(many=True)
+    alerts = BoardAlertOut(many=True)

@@ -1,0 +1,124 @@
+"""``make run``: set up and serve the whole product under one supervisor."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.accounts.choices import Role
+from apps.accounts.models import User
+from apps.accounts.services import user_create
+from config.embedded import data_dir
+from config.supervisor import Program, Supervisor, python
+
+DEMO_USERS = [
+    ("scc", Role.SCC, "scc-demo-pass"),
+    ("manager", Role.MANAGER, "manager-demo-pass"),
+    ("admin", Role.ADMIN, "admin-demo-pass"),
+]
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo (SCC_DEMO=1) and run web, worker, beat and the simulator."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2"))
+        )
+
+    def handle(self, *args, host, port, web_workers, **options):
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        if not _port_free(host, port):
+            raise CommandError(f"Port {port} on {host} is in use: set PORT to another port.")
+        call_command("migrate", interactive=False, verbosity=0)
+        demo = settings.SCC_DEMO
+        if demo:
+            estate = Path(settings.BASE_DIR) / "demo" / "llr_estate.json"
+            call_command("load_estate", str(estate))
+            for username, role, password in DEMO_USERS:
+                if not User.objects.filter(username=username).exists():
+                    user_create(username=username, role=role, password=password)
+
+        root = data_dir()
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": settings.DATABASE_URL,
+            "REDIS_URL": settings.REDIS_URL,
+        }
+        programs = [
+            Program(
+                "web",
+                python(
+                    "-m",
+                    "uvicorn",
+                    "config.asgi:application",
+                    "--host",
+                    host,
+                    "--port",
+                    str(port),
+                    "--workers",
+                    str(web_workers),
+                    "--no-access-log",
+                    "--timeout-graceful-shutdown",
+                    "5",
+                ),
+            ),
+            Program(
+                "worker",
+                python(
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "-l",
+                    "INFO",
+                    "--concurrency",
+                    "2",
+                    "-n",
+                    f"worker-{port}@%h",
+                ),
+            ),
+            Program(
+                "beat",
+                python(
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "beat",
+                    "-l",
+                    "INFO",
+                    "-s",
+                    str(root / "celerybeat-schedule"),
+                ),
+            ),
+        ]
+        self.stdout.write(self.style.SUCCESS(f"\nSCC Capacity Board: http://{host}:{port}/"))
+        self.stdout.write(f"  API docs:   http://{host}:{port}/api/v1/docs/")
+        self.stdout.write(f"  data:       {root}")
+        if demo:
+            self.stdout.write("  demo logins (username / password):")
+            for username, role, password in DEMO_USERS:
+                self.stdout.write(f"    {username:8} / {password:18} ({role.label})")
+        self.stdout.write("  Ctrl-C stops everything.\n")
+        Supervisor(programs, env).run()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SitrepsConfig(AppConfig):
+    name = "apps.sitreps"
+    verbose_name = "Sitrep archive"

@@ -1,0 +1,39 @@
+"""Serializer fields shared by every sitrep."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import serializers
+
+
+class SitrepTimeField(serializers.DateTimeField):
+    """ISO 8601 with an offset; a naive time or one too far in the future is refused.
+
+    ``now`` comes from the serializer context so rules and tests never read the clock here.
+    """
+
+    default_error_messages = {
+        "naive": "Give the time with an offset, e.g. 2026-11-23T08:00:00+00:00.",
+        "future": "This time is more than {minutes} minutes in the future.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("default_timezone", None)
+        super().__init__(**kwargs)
+
+    def enforce_timezone(self, value):
+        # Keep the offset check ours: DRF would localise a naive value silently.
+        return value
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if timezone.is_naive(parsed):
+            self.fail("naive")
+        now = self.context.get("now") or timezone.now()
+        limit = timedelta(minutes=settings.SCC_SITREP_MAX_FUTURE_MINUTES)
+        if parsed > now + limit:
+            self.fail("future", minutes=settings.SCC_SITREP_MAX_FUTURE_MINUTES)
+        return parsed.astimezone(UTC)

@@ -1,0 +1,205 @@
+"""The one ingest path: validate → archive → apply (one transaction) → recompute on commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+from rest_framework import exceptions
+
+from apps.beds.models import Organisation
+
+from .choices import Outcome, Source
+from .models import Submission
+from .registry import handler_for
+
+logger = logging.getLogger(__name__)
+
+IDEMPOTENCY_CONSTRAINT = "submission_idempotency_key_unique"
+# A concurrent writer can make our transaction fail on a constraint it had not yet committed
+# when we looked; the retry then sees its row and takes the ordinary path.
+APPLY_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    status: int
+    body: dict[str, Any]
+    submission_id: int | None = None
+    replayed: bool = False
+
+
+def _canonical(body: bytes | str | dict | list) -> tuple[Any, str, str | None]:
+    """Return (parsed JSON or None, sha256 of the canonical body, JSON error if any)."""
+    if isinstance(body, dict | list):
+        parsed = body
+    else:
+        text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+        try:
+            parsed = json.loads(text)
+        except ValueError as exc:
+            return None, hashlib.sha256(text.encode()).hexdigest(), f"Body is not valid JSON: {exc}"
+    canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return parsed, hashlib.sha256(canonical.encode()).hexdigest(), None
+
+
+def _replay(existing: Submission, body_sha256: str) -> IngestResult:
+    if existing.body_sha256 != body_sha256:
+        return IngestResult(
+            409,
+            {
+                "detail": "This Idempotency-Key was used with a different body.",
+                "submission": existing.pk,
+            },
+        )
+    return IngestResult(existing.status_code, existing.response or {}, existing.pk, replayed=True)
+
+
+def _archive_rejection(
+    *, common: dict[str, Any], status: int, errors: Any, idempotency_key: str | None
+) -> IngestResult:
+    body = errors if isinstance(errors, dict) else {"detail": errors}
+    try:
+        with transaction.atomic():
+            sub = Submission.objects.create(
+                **common,
+                idempotency_key=idempotency_key,
+                outcome=Outcome.REJECTED,
+                status_code=status,
+                errors=body,
+                response=body,
+            )
+    except IntegrityError:
+        # The same key raced us to the archive; its answer stands.
+        existing = Submission.objects.get(
+            organisation=common["organisation"], idempotency_key=idempotency_key
+        )
+        return _replay(existing, common["body_sha256"])
+    return IngestResult(status, body, sub.pk)
+
+
+def sitrep_ingest(
+    *,
+    kind: str,
+    body: bytes | str | dict | list,
+    organisation: Organisation,
+    api_key=None,
+    user=None,
+    idempotency_key: str | None = None,
+    source: str = Source.API,
+    now: datetime | None = None,
+) -> IngestResult:
+    """Validate, archive and apply one sitrep. Never raises for bad input: the result says."""
+    handler = handler_for(kind)
+    now = now or timezone.now()
+    idempotency_key = (idempotency_key or "").strip()[:200] or None
+    parsed, body_sha256, json_error = _canonical(body)
+    common = {
+        "kind": kind,
+        "organisation": organisation,
+        "api_key": api_key,
+        "user": user,
+        "source": source,
+        "received_at": now,
+        "body_sha256": body_sha256,
+        "payload": parsed,
+        "raw_body": ""
+        if json_error is None
+        else (body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)),
+    }
+
+    if idempotency_key:
+        existing = Submission.objects.filter(
+            organisation=organisation, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            result = _replay(existing, body_sha256)
+            if result.status == 409:
+                _archive_rejection(
+                    common=common, status=409, errors=result.body, idempotency_key=None
+                )
+            return result
+
+    if json_error:
+        return _archive_rejection(
+            common=common,
+            status=400,
+            errors={"detail": json_error},
+            idempotency_key=idempotency_key,
+        )
+    if not handler.allowed(organisation):
+        return _archive_rejection(
+            common=common,
+            status=403,
+            idempotency_key=idempotency_key,
+            errors={"detail": f"{organisation.code} may not send {kind} sitreps."},
+        )
+
+    serializer = handler.input_serializer(
+        data=parsed, context={"organisation": organisation, "now": now}
+    )
+    try:
+        valid = serializer.is_valid()
+    except exceptions.PermissionDenied as exc:
+        return _archive_rejection(
+            common=common,
+            status=403,
+            errors={"detail": str(exc.detail)},
+            idempotency_key=idempotency_key,
+        )
+    if not valid:
+        return _archive_rejection(
+            common=common, status=400, errors=serializer.errors, idempotency_key=idempotency_key
+        )
+
+    for attempt in range(1, APPLY_ATTEMPTS + 1):
+        try:
+            return _apply(handler, common, serializer.validated_data, idempotency_key)
+        except IntegrityError as exc:
+            constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+            if constraint == IDEMPOTENCY_CONSTRAINT:
+                existing = Submission.objects.get(
+                    organisation=organisation, idempotency_key=idempotency_key
+                )
+                return _replay(existing, body_sha256)
+            if attempt == APPLY_ATTEMPTS:
+                raise
+        except OperationalError as exc:
+            # Serialization failure / deadlock against a concurrent sitrep: try again.
+            if attempt == APPLY_ATTEMPTS or getattr(exc.__cause__, "sqlstate", "") not in (
+                "40001",
+                "40P01",
+            ):
+                raise
+        logger.info("sitrep %s for %s retried after a concurrent write", kind, organisation.code)
+    raise AssertionError("unreachable")
+
+
+def _apply(handler, common, data, idempotency_key) -> IngestResult:
+    with transaction.atomic():
+        sub = Submission.objects.create(
+            **common, idempotency_key=idempotency_key, outcome=Outcome.ACCEPTED, status_code=201
+        )
+        applied = handler.apply(submission=sub, data=data)
+        body = {"submission": sub.pk, **applied.response}
+        Submission.objects.filter(pk=sub.pk).update(response=body)
+        transaction.on_commit(lambda: enqueue_recompute([sub.pk]))
+    return IngestResult(201, body, sub.pk)
+
+
+def enqueue_recompute(submission_ids: list[int]) -> None:
+    """Best effort: if the broker is down the outbox sweep recomputes them later."""
+    from .tasks import recompute_submissions
+
+    try:
+        recompute_submissions.apply_async((submission_ids,), retry=False)
+    except Exception:
+        logger.warning(
+            "recompute of %s not queued (broker unavailable); the sweep will run it", submission_ids
+        )

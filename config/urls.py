@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.board.views import healthz
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("apps.board.api.urls")),
+    path("", include("apps.beds.api.urls")),
+    path("", include("apps.ambulance.api.urls")),
+    path("", include("apps.discharge.api.urls")),
+    path("", include("apps.virtualwards.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("", include("apps.board.urls")),
+    path("", include("apps.beds.urls")),
+    path("", include("apps.ambulance.urls")),
+    path("", include("apps.discharge.urls")),
+    path("", include("apps.virtualwards.urls")),
+]
+
+admin.site.site_header = "SCC Capacity Board — administration"

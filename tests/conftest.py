@@ -1,0 +1,116 @@
+"""Fixtures shared by the suite: a small estate, personas of each role, provider keys."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.accounts.choices import Role
+from apps.accounts.models import ApiKey
+from apps.accounts.services import user_create
+from apps.beds.estate import estate_load
+
+SMALL_ESTATE = {
+    "system": {
+        "code": "LLR",
+        "name": "Leicester, Leicestershire and Rutland",
+        "population": 1020000,
+    },
+    "organisations": [
+        {"code": "RWE", "name": "University Hospitals of Leicester", "kind": "acute"},
+        {"code": "RT5", "name": "Leicestershire Partnership Trust", "kind": "community"},
+        {"code": "RX9", "name": "East Midlands Ambulance Service", "kind": "ambulance"},
+        {"code": "OOA", "name": "Out of area", "kind": "out_of_area"},
+    ],
+    "sites": [
+        {"code": "RWE-LRI", "name": "Leicester Royal Infirmary", "organisation": "RWE"},
+        {"code": "RWE-GH", "name": "Glenfield Hospital", "organisation": "RWE"},
+        {"code": "RT5-CCH", "name": "Coalville Community Hospital", "organisation": "RT5"},
+    ],
+    "wards": [
+        {
+            "code": "LRI-W22",
+            "site": "RWE-LRI",
+            "name": "Ward 22",
+            "bed_type": "ga_adult",
+            "core_beds": 20,
+            "escalation_beds": 2,
+        },
+        {
+            "code": "LRI-W23",
+            "site": "RWE-LRI",
+            "name": "Ward 23",
+            "bed_type": "ga_adult",
+            "core_beds": 10,
+        },
+        {
+            "code": "LRI-W10",
+            "site": "RWE-LRI",
+            "name": "Ward 10",
+            "bed_type": "ga_paeds",
+            "core_beds": 12,
+        },
+        {
+            "code": "GH-W15",
+            "site": "RWE-GH",
+            "name": "Ward 15",
+            "bed_type": "ga_adult",
+            "core_beds": 28,
+            "escalation_beds": 4,
+        },
+        {
+            "code": "CCH-W4",
+            "site": "RT5-CCH",
+            "name": "Ward 4",
+            "bed_type": "community",
+            "core_beds": 27,
+        },
+    ],
+    "virtual_wards": [
+        {"code": "VW-FRAILTY", "name": "Frailty", "organisation": "RT5", "capacity": 20},
+        {"code": "VW-ASTHMA", "name": "Asthma", "organisation": "RWE", "capacity": 40},
+    ],
+}
+
+
+@pytest.fixture
+def estate(db):
+    estate_load(document=SMALL_ESTATE)
+
+
+def _persona(role: str):
+    user = user_create(username=f"{role}-user", role=role, password="correct-horse-battery")
+    client = APIClient()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def scc_client(db):
+    return _persona(Role.SCC)
+
+
+@pytest.fixture
+def manager_client(db):
+    return _persona(Role.MANAGER)
+
+
+@pytest.fixture
+def admin_client(db):
+    return _persona(Role.ADMIN)
+
+
+@pytest.fixture
+def key_client(estate):
+    """``key_client("RWE")``: an API client holding a fresh key of that organisation."""
+    from apps.beds.models import Organisation
+
+    def make(org_code: str) -> APIClient:
+        _key, plain = ApiKey.issue(organisation=Organisation.objects.get(code=org_code))
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {plain}")
+        client.plain_key = plain
+        return client
+
+    return make
