@@ -1,5 +1,14 @@
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -7,13 +16,22 @@ from apps.accounts.permissions import IsProviderKey, api_key_of
 
 from ..services import sitrep_ingest
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Same key and body: the first answer again, nothing applied twice. "
+    "Same key, different body: 409.",
+)
+_DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
+
 
 class SitrepView(APIView):
     """POST a sitrep of ``kind``. The body is read raw so that it is archived as received."""
 
     kind: str = ""
     permission_classes = [IsProviderKey]
-    parser_classes: list = []
+    parser_classes = [JSONParser]  # for the schema; the ingest reads ``request.body`` itself
 
     def post(self, request, *args, **kwargs):
         key = api_key_of(request)
@@ -28,3 +46,41 @@ class SitrepView(APIView):
         if result.replayed:
             response["Idempotent-Replayed"] = "true"
         return response
+
+
+def sitrep_view(
+    *,
+    kind: str,
+    request: type[serializers.Serializer],
+    response: type[serializers.Serializer],
+    summary: str,
+    description: str = "",
+) -> type[SitrepView]:
+    """A documented POST endpoint for one kind of sitrep (same ingest path for all kinds)."""
+
+    class View(SitrepView):
+        @extend_schema(
+            operation_id=f"sitreps_{kind}_create",
+            summary=summary,
+            description=description,
+            request=request,
+            parameters=[IDEMPOTENCY_KEY],
+            responses={
+                201: response,
+                400: OpenApiResponse(
+                    description="Invalid: field errors name each bad item; nothing applied."
+                ),
+                401: OpenApiResponse(_DETAIL, description="No or bad API key."),
+                403: OpenApiResponse(_DETAIL, description="Not this organisation's to report."),
+                409: OpenApiResponse(
+                    _DETAIL, description="Idempotency-Key reused with another body."
+                ),
+            },
+            tags=["sitreps"],
+        )
+        def post(self, request, *args, **kwargs):
+            return super().post(request, *args, **kwargs)
+
+    View.kind = kind
+    View.__name__ = View.__qualname__ = f"{kind.title().replace('_', '')}SitrepView"
+    return View
