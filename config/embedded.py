@@ -156,6 +156,8 @@ def _tune_postgres(server, root: Path) -> None:
         user=server.system_user,
         timeout=30,
     )
+    # pgserver stops the postmaster it knows at exit: tell it about the restarted one.
+    server._postmaster_info = type(server.get_postmaster_info()).read_from_pgdata(server.pgdata)
     marker.write_text("1")
 
 

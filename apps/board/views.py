@@ -1,12 +1,16 @@
+import asyncio
+import json
+
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .events import broadcaster, sse_event_names
 from .selectors import board_build
 
 
@@ -31,3 +35,36 @@ def healthz(request):
 def index(request):
     board = board_build(now=timezone.now())
     return render(request, "board/index.html", {"board": board})
+
+
+KEEPALIVE_SECONDS = 15
+
+
+async def board_events(request):
+    """``text/event-stream``: an event each time board figures change (data names what)."""
+    user = await request.auser()
+    if not user.is_authenticated:
+        return JsonResponse({"detail": "Sign in to follow the board."}, status=403)
+
+    async def stream():
+        queue = broadcaster.subscribe()
+        try:
+            # Ask the browser to come back quickly if the stream drops.
+            yield "retry: 3000\n: connected\n\n"
+            while True:
+                try:
+                    data = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    yield ": keepalive\n\n"
+                    continue
+                changed = json.loads(data).get("changed", [])
+                for name in sse_event_names(changed):
+                    yield f"event: {name}\ndata: {data}\n\n"
+        finally:
+            broadcaster.unsubscribe(queue)
+
+    response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    # nginx and similar proxies buffer responses unless told not to.
+    response["X-Accel-Buffering"] = "no"
+    return response

@@ -34,6 +34,19 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+def _die_with_parent() -> None:
+    """If `make` (our parent) is killed, we get SIGTERM and stop what we started."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: Ctrl-C still reaches us through the terminal
+        pass
+
+
 class Command(BaseCommand):
     help = "Migrate, load the demo (SCC_DEMO=1) and run web, worker, beat and the simulator."
 
@@ -45,6 +58,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, web_workers, **options):
+        _die_with_parent()
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         if not _port_free(host, port):
             raise CommandError(f"Port {port} on {host} is in use: set PORT to another port.")
