@@ -127,6 +127,12 @@ class Command(BaseCommand):
                 ),
             ),
         ]
+        if demo:
+            programs.append(
+                Program(
+                    "simulator", python("manage.py", "simulate", "--url", f"http://{host}:{port}")
+                )
+            )
         self.stdout.write(self.style.SUCCESS(f"\nSCC Capacity Board: http://{host}:{port}/"))
         self.stdout.write(f"  API docs:   http://{host}:{port}/api/v1/docs/")
         self.stdout.write(f"  data:       {root}")

@@ -1,0 +1,120 @@
+"""The demo feed simulator (``SCC_DEMO=1``): posts LLR sitreps through the real API."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from datetime import timedelta
+
+import httpx
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from apps.accounts.models import ApiKey
+from apps.beds.models import Organisation, Site, Ward
+from apps.virtualwards.models import VirtualWard
+from demo.simulator import MOFD_TARGET, World
+
+logger = logging.getLogger("scc.simulator")
+KEY_NAME = "demo simulator"
+
+# Seconds between sitreps of each kind (beds per site, handovers, MOFD lists, VW census).
+EVERY = {"beds": 60, "handovers": 30, "discharge": 300, "virtual_wards": 300}
+
+
+def load_world() -> World:
+    wards = [
+        {
+            "code": w.code,
+            "site": w.site.code,
+            "bed_type": w.bed_type,
+            "core_beds": w.core_beds,
+            "escalation_beds": w.escalation_beds,
+            "beds": [(b.code, b.escalation) for b in w.beds.all()],
+        }
+        for w in Ward.objects.select_related("site").prefetch_related("beds")
+    ]
+    organisation_sites: dict[str, list[str]] = {}
+    for site in Site.objects.select_related("organisation"):
+        organisation_sites.setdefault(site.organisation.code, []).append(site.code)
+    virtual_wards = [
+        {"code": v.code, "organisation": v.organisation.code, "capacity": v.capacity}
+        for v in VirtualWard.objects.select_related("organisation")
+    ]
+    return World(wards=wards, virtual_wards=virtual_wards, organisation_sites=organisation_sites)
+
+
+def issue_keys(codes: set[str]) -> dict[str, str]:
+    """Fresh keys each start; the previous run's are revoked so none linger usable."""
+    ApiKey.objects.filter(name=KEY_NAME, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    keys = {}
+    for org in Organisation.objects.filter(code__in=codes):
+        _key, plain = ApiKey.issue(organisation=org, name=KEY_NAME)
+        keys[org.code] = plain
+    return keys
+
+
+class Command(BaseCommand):
+    help = "Post realistic demo sitreps to the board's API on a loop."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000")
+        parser.add_argument("--once", action="store_true", help="one round of every kind")
+
+    def handle(self, *args, url, once, **options):
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *a: stopping.append(1))
+        world = load_world()
+        bed_sites = sorted({w["site"] for w in world.wards})
+        site_org = {s: o for o, sites in world.organisation_sites.items() for s in sites}
+        vw_orgs = sorted({v["organisation"] for v in world.virtual_wards})
+        keys = issue_keys({*site_org.values(), "RX9", *MOFD_TARGET, *vw_orgs})
+        last: dict[str, float] = {}
+        client = httpx.Client(base_url=url, timeout=30)
+        previous_handovers = timezone.now() - timedelta(minutes=30)
+
+        def post(org: str, path: str, body: dict) -> None:
+            response = client.post(
+                path, json=body, headers={"Authorization": f"Api-Key {keys[org]}"}
+            )
+            if response.status_code != 201:
+                logger.warning(
+                    "%s %s → %s %s", org, path, response.status_code, response.text[:500]
+                )
+
+        self.stdout.write(f"simulator posting to {url}")
+        while not stopping:
+            now = timezone.now()
+            try:
+                if time.monotonic() - last.get("beds", -1e9) >= EVERY["beds"]:
+                    for site in bed_sites:
+                        post(site_org[site], "/api/v1/sitreps/beds/", world.bed_sitrep(site, now))
+                    last["beds"] = time.monotonic()
+                if time.monotonic() - last.get("handovers", -1e9) >= EVERY["handovers"]:
+                    batch = world.handover_batch(now, now - previous_handovers)
+                    previous_handovers = now
+                    if batch["handovers"]:
+                        post("RX9", "/api/v1/sitreps/handovers/", batch)
+                    last["handovers"] = time.monotonic()
+                if time.monotonic() - last.get("discharge", -1e9) >= EVERY["discharge"]:
+                    for org in MOFD_TARGET:
+                        post(org, "/api/v1/sitreps/discharge/", world.mofd_list(org, now))
+                    last["discharge"] = time.monotonic()
+                if time.monotonic() - last.get("virtual_wards", -1e9) >= EVERY["virtual_wards"]:
+                    for org in vw_orgs:
+                        post(
+                            org,
+                            "/api/v1/sitreps/virtual-wards/",
+                            world.virtual_ward_census(org, now),
+                        )
+                    last["virtual_wards"] = time.monotonic()
+            except httpx.HTTPError as exc:
+                logger.warning("simulator: %s (web not ready?)", exc)
+            if once:
+                break
+            for _ in range(10):
+                if stopping:
+                    break
+                time.sleep(0.5)
