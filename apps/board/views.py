@@ -4,11 +4,12 @@ import json
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from .events import broadcaster, sse_event_names
 from .selectors import board_build
@@ -32,9 +33,23 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+PANELS = {"system": "system-strip", "alerts": "alerts-banner", "site": "site-tile"}
+
+
+@vary_on_headers("HX-Request")
 def index(request):
+    """The board page; for htmx, only the panel asked for (``?panel=site&code=RWE-LRI``)."""
     board = board_build(now=timezone.now())
-    return render(request, "board/index.html", {"board": board})
+    panel = request.GET.get("panel")
+    if request.htmx and panel in PANELS:
+        context = {"board": board}
+        if panel == "site":
+            site = next((s for s in board["sites"] if s["code"] == request.GET.get("code")), None)
+            if site is None:
+                raise Http404("No such site on the board.")
+            context["site"] = site
+        return render(request, f"board/index.html#{PANELS[panel]}", context)
+    return render(request, "board/index.html", {"board": board, "nav": "board"})
 
 
 KEEPALIVE_SECONDS = 15

@@ -40,3 +40,24 @@ def test_the_schema_and_docs_are_served(scc_client):
     schema = scc_client.get("/api/v1/schema/")
     assert schema.status_code == 200 and b"/api/v1/board/" in schema.content
     assert scc_client.get("/api/v1/docs/").status_code == 200
+
+
+def test_htmx_gets_only_the_panel_asked_for(scc_client, estate):
+    response = scc_client.get("/?panel=site&code=RWE-LRI", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<li id="site-RWE-LRI"')
+    assert "Glenfield" not in html and "<html" not in html
+    assert "HX-Request" in response["Vary"]
+    system = scc_client.get("/?panel=system", HTTP_HX_REQUEST="true").content.decode()
+    assert system.lstrip().startswith('<section id="system-strip"')
+
+
+def test_an_unknown_site_panel_is_404(scc_client, estate):
+    response = scc_client.get("/?panel=site&code=NOPE", HTTP_HX_REQUEST="true")
+    assert response.status_code == 404
+
+
+def test_without_htmx_the_whole_page_comes_back(scc_client, estate):
+    html = scc_client.get("/?panel=site&code=RWE-LRI").content.decode()
+    assert "<html" in html and 'sse-connect="/board/events/"' in html
