@@ -18,8 +18,8 @@ from .models import MofdList, MofdPatient, S1Frozen
 from .rules import (
     DAYS_7,
     DAYS_21,
-    S1Figures,
     Patient,
+    S1Figures,
     day_end,
     list_in_force,
     local_date,
