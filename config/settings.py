@@ -168,6 +168,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     # The recompute outbox: accepted sitreps whose message was lost are recomputed.
     "sweep-outbox": {"task": "apps.sitreps.tasks.sweep_outbox", "schedule": 30.0},
+    # Freezes each completed local day's S1; catches up after missed runs (idempotent).
+    "discharge-freeze-s1": {"task": "apps.discharge.tasks.freeze_s1", "schedule": 300.0},
 }
 
 # --------------------------------------------------------------------------- domain

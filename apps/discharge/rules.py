@@ -1,0 +1,197 @@
+"""MOFD and the S1 (DOMAIN.md "MOFD and the S1"): plain functions, no ORM, no clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from .choices import Pathway, PlanStatus
+
+LOCAL = ZoneInfo("Europe/London")
+NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+DAYS_7 = 7
+DAYS_21 = 21
+
+
+# --------------------------------------------------------------------------- NHS numbers
+def nhs_number_valid(value: str) -> bool:
+    """The NHS Modulus 11 check on a 10-digit number."""
+    if len(value) != 10 or not value.isascii() or not value.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:9], NHS_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(value[9])
+
+
+def nhs_number_display(value: str, *, masked: bool) -> str:
+    """``943 476 5919``, or masked ``943 *** **19`` for roles that do not need it."""
+    if not value:
+        return ""
+    if masked:
+        return f"{value[:3]} *** **{value[-2:]}"
+    return f"{value[:3]} {value[3:6]} {value[6:]}"
+
+
+# --------------------------------------------------------------------------- days
+def local_date(moment: datetime) -> date:
+    """The Europe/London day a moment belongs to."""
+    return moment.astimezone(LOCAL).date()
+
+
+def day_start(day: date) -> datetime:
+    """Local midnight at the start of ``day``, in UTC (days are 23 or 25 h on clock changes)."""
+    return datetime.combine(day, time(0), tzinfo=LOCAL).astimezone(UTC)
+
+
+def day_end(day: date) -> datetime:
+    """The end of local ``day`` (exclusive): the start of the next one."""
+    return day_start(day + timedelta(days=1))
+
+
+def list_in_force(as_ats: Iterable[datetime], day: date) -> datetime | None:
+    """Of an organisation's list times, the one used for ``day``: the latest on or before
+    the end of that local day. Later lists never change an earlier day."""
+    end = day_end(day)
+    return max((t for t in as_ats if t < end), default=None)
+
+
+# --------------------------------------------------------------------------- per patient
+class MofdEntry(Protocol):
+    ref: str
+    mofd_on: date
+    pathway: str
+    planned_discharge_on: date | None
+
+
+@dataclass(frozen=True)
+class Patient:
+    """The parts of a list entry the S1 needs."""
+
+    ref: str
+    mofd_on: date
+    pathway: str
+    planned_discharge_on: date | None = None
+
+
+def plan_status(planned_discharge_on: date | None, day: date) -> PlanStatus:
+    """Each patient is in exactly one plan column; a plan dated before ``day`` has lapsed."""
+    if planned_discharge_on == day:
+        return PlanStatus.PLANNED_TODAY
+    if planned_discharge_on is not None and planned_discharge_on > day:
+        return PlanStatus.FUTURE_PLAN
+    return PlanStatus.AWAITING_OUTCOME
+
+
+def days_mofd(mofd_on: date, day: date) -> int:
+    return (day - mofd_on).days
+
+
+# --------------------------------------------------------------------------- the S1
+@dataclass
+class S1Figures:
+    total: int = 0
+    planned_today: int = 0
+    future_plan: int = 0
+    awaiting_outcome: int = 0
+    P0: int = 0
+    P1: int = 0
+    P2: int = 0
+    P3: int = 0
+    lost_discharges: int = 0
+    days_7_plus: int = 0
+    days_21_plus: int = 0
+
+    def __add__(self, other: S1Figures) -> S1Figures:
+        return S1Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in FIELDS})
+
+    def as_row(self, *, organisation: str, name: str) -> dict[str, Any]:
+        """The API row (``by_pathway`` nested)."""
+        flat = asdict(self)
+        return {
+            "organisation": organisation,
+            "name": name,
+            "total": flat["total"],
+            "planned_today": flat["planned_today"],
+            "future_plan": flat["future_plan"],
+            "awaiting_outcome": flat["awaiting_outcome"],
+            "by_pathway": {p: flat[p] for p in Pathway.values},
+            "lost_discharges": flat["lost_discharges"],
+            "days_7_plus": flat["days_7_plus"],
+            "days_21_plus": flat["days_21_plus"],
+        }
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> S1Figures:
+        flat = {k: v for k, v in row.items() if k not in ("organisation", "name", "by_pathway")}
+        return cls(**flat, **row["by_pathway"])
+
+
+FIELDS = fields(S1Figures)
+
+
+def s1_figures(
+    *, patients: Iterable[MofdEntry], previous: Iterable[MofdEntry], day: date
+) -> S1Figures:
+    """One organisation's S1 for ``day``.
+
+    ``patients`` is the list used for ``day``; ``previous`` the list in force at the end of the
+    day before, whose plans for that day that did not happen are ``lost_discharges``.
+    """
+    out = S1Figures()
+    refs = set()
+    for p in patients:
+        refs.add(p.ref)
+        out.total += 1
+        for column in (plan_status(p.planned_discharge_on, day), p.pathway):
+            setattr(out, column, getattr(out, column) + 1)
+        waited = days_mofd(p.mofd_on, day)
+        out.days_7_plus += waited >= DAYS_7
+        out.days_21_plus += waited >= DAYS_21
+    yesterday = day - timedelta(days=1)
+    out.lost_discharges = sum(
+        1 for p in previous if p.planned_discharge_on == yesterday and p.ref in refs
+    )
+    return out
+
+
+def s1_table(
+    *,
+    day: date,
+    organisations: Sequence[tuple[str, str]],
+    figures: Mapping[str, S1Figures],
+) -> dict[str, Any]:
+    """The S1 body: a row per organisation (zeros when it sent no list) and a TOTAL row."""
+    rows = []
+    total = S1Figures()
+    for code, name in organisations:
+        row = figures.get(code, S1Figures())
+        total += row
+        rows.append(row.as_row(organisation=code, name=name))
+    return {
+        "date": day,
+        "rows": rows,
+        "total": total.as_row(organisation="TOTAL", name="Total"),
+    }
+
+
+def s1_compute(
+    *,
+    day: date,
+    organisations: Sequence[tuple[str, str]],
+    lists: Mapping[str, Iterable[MofdEntry]],
+    previous_lists: Mapping[str, Iterable[MofdEntry]],
+) -> dict[str, Any]:
+    """The S1 from whole lists: ``lists[code]`` used for ``day``, ``previous_lists[code]`` in
+    force at the end of the day before."""
+    figures = {
+        code: s1_figures(
+            patients=lists.get(code, ()), previous=previous_lists.get(code, ()), day=day
+        )
+        for code, _name in organisations
+    }
+    return s1_table(day=day, organisations=organisations, figures=figures)
