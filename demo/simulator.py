@@ -23,14 +23,14 @@ LONDON = ZoneInfo("Europe/London")
 # respiratory conveyances; the others receive none.
 ARRIVALS_PER_HOUR = {"RWE-LRI": 9.0, "RWE-GH": 3.0}
 DELAY_REASONS = [
-    "awaiting_p1_capacity",
-    "awaiting_p2_capacity",
-    "awaiting_p3_capacity",
+    "awaiting_homecare",
+    "awaiting_rehab_bed",
+    "awaiting_care_home",
     "awaiting_referral",
-    "awaiting_therapy_decision",
+    "awaiting_decision",
     "awaiting_tto",
     "awaiting_transport",
-    "family_choice",
+    "patient_family_choice",
     "awaiting_equipment",
     "housing",
 ]
