@@ -167,13 +167,19 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     # The recompute outbox: accepted sitreps whose message was lost are recomputed.
-    "sweep-outbox": {"task": "apps.sitreps.tasks.sweep_outbox", "schedule": 30.0},
+    "sweep-outbox": {
+        "task": "apps.sitreps.tasks.sweep_outbox",
+        "schedule": float(os.environ.get("SCC_OUTBOX_SWEEP_SECONDS", "30")),
+    },
     # Freezes each completed local day's S1; catches up after missed runs (idempotent).
     "discharge-freeze-s1": {"task": "apps.discharge.tasks.freeze_s1", "schedule": 300.0},
 }
 
 # --------------------------------------------------------------------------- domain
 SCC_DEMO = env_bool("SCC_DEMO", True)
+SCC_SIMULATOR = env_bool("SCC_SIMULATOR", SCC_DEMO)
+# An accepted sitrep whose recompute has not run after this long is swept from the outbox.
+SCC_OUTBOX_GRACE_SECONDS = float(os.environ.get("SCC_OUTBOX_GRACE_SECONDS", "20"))
 SCC_SITREP_MAX_FUTURE_MINUTES = 5
 # DOMAIN.md: the national handover standard; lost time accrues beyond it.
 SCC_HANDOVER_STANDARD_MIN = int(os.environ.get("SCC_HANDOVER_STANDARD_MIN", "15"))

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -19,8 +20,6 @@ logger = logging.getLogger(__name__)
 # Receivers: escalation (evaluate rules), board (publish a live event).
 figures_changed = Signal()
 
-# An accepted submission whose recompute message has not run after this long is swept.
-OUTBOX_GRACE = timedelta(seconds=20)
 
 
 def submissions_recompute(submission_ids: Iterable[int]) -> set[str]:
@@ -52,7 +51,7 @@ def outbox_sweep(*, now=None, limit: int = 500) -> int:
     now = now or timezone.now()
     ids = list(
         Submission.objects.pending_recompute()
-        .filter(received_at__lt=now - OUTBOX_GRACE)
+        .filter(received_at__lt=now - timedelta(seconds=settings.SCC_OUTBOX_GRACE_SECONDS))
         .order_by("received_at")
         .values_list("pk", flat=True)[:limit]
     )

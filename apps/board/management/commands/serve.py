@@ -127,7 +127,7 @@ class Command(BaseCommand):
                 ),
             ),
         ]
-        if demo:
+        if settings.SCC_SIMULATOR:
             programs.append(
                 Program(
                     "simulator", python("manage.py", "simulate", "--url", f"http://{host}:{port}")
