@@ -164,6 +164,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "Europe/London"
+CELERY_BEAT_SCHEDULE = {
+    # Lost handover time accrues while crews wait, with no new data (apps/ambulance).
+    "handovers-live-waits": {"task": "apps.ambulance.tasks.refresh_live_waits", "schedule": 60.0},
+}
 
 # --------------------------------------------------------------------------- domain
 SCC_DEMO = env_bool("SCC_DEMO", True)
