@@ -29,11 +29,14 @@ class HandoverQuerySet(models.QuerySet):
 class Handover(models.Model):
     """One ambulance arrival at a hospital, as its ambulance service last reported it."""
 
+    # Both foreign keys are served by the composite unique constraint and index below.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="handovers"
+        Organisation, on_delete=models.PROTECT, related_name="handovers", db_index=False
     )
     incident = models.CharField(max_length=64)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="handovers")
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="handovers", db_index=False
+    )
     arrived_at = models.DateTimeField()
     handover_at = models.DateTimeField(null=True, blank=True)
     cleared_at = models.DateTimeField(null=True, blank=True)
@@ -93,7 +96,9 @@ class HandoverDaily(models.Model):
     Written by the recompute after each submission and, while crews wait, every minute.
     """
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="handover_days")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="handover_days", db_index=False
+    )
     date = models.DateField()
     arrivals = models.PositiveIntegerField()
     handed_over = models.PositiveIntegerField()

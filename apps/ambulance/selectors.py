@@ -40,19 +40,26 @@ WITH timed AS (
            ) - h.arrived_at) AS seconds
       FROM {handover} h
      WHERE h.arrived_at >= %(start)s AND h.arrived_at < %(end)s
+), totals AS (
+    -- Aggregated before the join: one range scan of the day, not one probe per site.
+    SELECT site_id,
+           COUNT(*) AS arrivals,
+           COUNT(*) FILTER (WHERE handed_over) AS handed_over,
+           SUM(seconds) FILTER (WHERE handed_over) AS handed_over_seconds,
+           COUNT(*) FILTER (WHERE seconds > 15 * 60) AS over_15,
+           COUNT(*) FILTER (WHERE seconds > 30 * 60) AS over_30,
+           COUNT(*) FILTER (WHERE seconds > 60 * 60) AS over_60,
+           SUM(GREATEST(seconds - %(standard_s)s, 0)) AS lost_seconds
+      FROM timed
+     GROUP BY site_id
 )
 SELECT s.id, s.code,
-       COUNT(t.site_id) AS arrivals,
-       COUNT(*) FILTER (WHERE t.handed_over) AS handed_over,
-       COALESCE(SUM(t.seconds) FILTER (WHERE t.handed_over), 0) AS handed_over_seconds,
-       COUNT(*) FILTER (WHERE t.seconds > 15 * 60) AS over_15,
-       COUNT(*) FILTER (WHERE t.seconds > 30 * 60) AS over_30,
-       COUNT(*) FILTER (WHERE t.seconds > 60 * 60) AS over_60,
-       COALESCE(SUM(GREATEST(t.seconds - %(standard_s)s, 0)), 0) AS lost_seconds
+       COALESCE(t.arrivals, 0), COALESCE(t.handed_over, 0), COALESCE(t.handed_over_seconds, 0),
+       COALESCE(t.over_15, 0), COALESCE(t.over_30, 0), COALESCE(t.over_60, 0),
+       COALESCE(t.lost_seconds, 0)
   FROM {site} s
   JOIN {organisation} o ON o.id = s.organisation_id AND o.kind = %(acute)s
-  LEFT JOIN timed t ON t.site_id = s.id
- GROUP BY s.id, s.code
+  LEFT JOIN totals t ON t.site_id = s.id
  ORDER BY s.code
 """
 assert rules.BANDS_MIN == (15, 30, 60), "keep _DAY_TOTALS_SQL's bands in step"
