@@ -173,6 +173,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Freezes each completed local day's S1; catches up after missed runs (idempotent).
     "discharge-freeze-s1": {"task": "apps.discharge.tasks.freeze_s1", "schedule": 300.0},
+    # Lost handover time accrues while crews wait, with no new data (apps/ambulance).
+    "handovers-live-waits": {"task": "apps.ambulance.tasks.refresh_live_waits", "schedule": 60.0},
 }
 
 # --------------------------------------------------------------------------- domain

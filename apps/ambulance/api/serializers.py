@@ -1,4 +1,116 @@
+from __future__ import annotations
+
+from collections import Counter
+from functools import cached_property
+
 from rest_framework import serializers
+
+from apps.beds.choices import OrganisationKind
+from apps.beds.models import Site
+from apps.sitreps.fields import SitrepTimeField
+
+from ..rules import MAX_HANDOVER
+
+HANDOVERS_DESCRIPTION = """
+Ambulance arrivals at hospital sites, from an ambulance service's key only (another
+organisation's key: 403). The batch is applied atomically; every invalid item is named.
+
+Each item states an incident **as now known**: posting the same `incident` again replaces
+what was held for it (site, times, category). An omitted or null `handover_at`, `cleared_at` or
+`category` means "not known (yet)" and clears a value held before, so a correction can also
+withdraw a time. Handovers carry no as-at time, so the last accepted post for an incident wins,
+whatever order deliveries were made in.
+
+Rules: `arrived_at ≤ handover_at ≤ cleared_at` (a crew may clear without a handover);
+`handover_at` at most 24 hours after `arrived_at`; `site` a hospital site (a site of an acute
+trust); an incident at most once per batch; `category` 1-5 when given; times with an offset and
+not more than 5 minutes in the future.
+
+A crew still waiting (no `handover_at`, not cleared) accrues lost time until handed over, for
+at most 24 hours after arrival. The 201 body also lists the local `days` whose figures the
+submission changed.
+""".strip()
+
+
+class HandoverIn(serializers.Serializer):
+    incident = serializers.CharField(max_length=64)
+    site = serializers.CharField(max_length=32, help_text="Hospital site code, e.g. RWE-LRI.")
+    arrived_at = SitrepTimeField()
+    handover_at = SitrepTimeField(required=False, allow_null=True, default=None)
+    cleared_at = SitrepTimeField(required=False, allow_null=True, default=None)
+    category = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=5
+    )
+
+    def validate_incident(self, incident: str) -> str:
+        repeats = self.root.incident_counts[incident]
+        if repeats > 1:
+            raise serializers.ValidationError(
+                f"Incident {incident} appears {repeats} times in this batch; send it once."
+            )
+        return incident
+
+    def validate_site(self, code: str) -> Site:
+        site = self.root.sites_by_code.get(code)
+        if site is None:
+            raise serializers.ValidationError(f"Unknown site {code}.")
+        if site.organisation.kind != OrganisationKind.ACUTE:
+            raise serializers.ValidationError(
+                f"{code} is not a hospital site (not a site of an acute trust)."
+            )
+        return site
+
+    def validate(self, attrs):
+        arrived_at, handover_at = attrs["arrived_at"], attrs["handover_at"]
+        cleared_at = attrs["cleared_at"]
+        errors = {}
+        if handover_at is not None:
+            if handover_at < arrived_at:
+                errors["handover_at"] = ["Handover is before arrival."]
+            elif handover_at - arrived_at > MAX_HANDOVER:
+                errors["handover_at"] = ["Handover is more than 24 hours after arrival."]
+        if cleared_at is not None:
+            if handover_at is not None and cleared_at < handover_at:
+                errors["cleared_at"] = ["Clear is before handover."]
+            elif cleared_at < arrived_at:
+                errors["cleared_at"] = ["Clear is before arrival."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class HandoversIn(serializers.Serializer):
+    handovers = HandoverIn(many=True, allow_empty=False, max_length=5000)
+
+    def _items(self) -> list[dict]:
+        items = (
+            (self.initial_data or {}).get("handovers")
+            if isinstance(self.initial_data, dict)
+            else None
+        )
+        return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+    @cached_property
+    def incident_counts(self) -> Counter:
+        # Compared after CharField's own trimming so " X" and "X" are the same incident.
+        return Counter(str(i.get("incident", "")).strip() for i in self._items())
+
+    @cached_property
+    def sites_by_code(self) -> dict[str, Site]:
+        """Every site named in the batch, in one query."""
+        codes = {str(i.get("site")) for i in self._items() if i.get("site") is not None}
+        return {
+            s.code: s for s in Site.objects.filter(code__in=codes).select_related("organisation")
+        }
+
+
+class HandoversAcceptedOut(serializers.Serializer):
+    submission = serializers.IntegerField()
+    handovers = serializers.IntegerField(help_text="Incidents written (created or corrected).")
+    days = serializers.ListField(
+        child=serializers.DateField(),
+        help_text="Local days (Europe/London) whose handover figures this submission changed.",
+    )
 
 
 class HandoversLiveOut(serializers.Serializer):
@@ -11,3 +123,28 @@ class HandoversLiveOut(serializers.Serializer):
     over_30_today = serializers.IntegerField()
     over_60_today = serializers.IntegerField()
     lost_hours_today = serializers.FloatField()
+
+
+class HandoverDayOut(serializers.Serializer):
+    site = serializers.CharField(help_text='Site code; "TOTAL" for the total row.')
+    arrivals = serializers.IntegerField()
+    handed_over = serializers.IntegerField()
+    mean_handover_min = serializers.FloatField(
+        allow_null=True, help_text="Over handed-over arrivals; null when none."
+    )
+    over_15 = serializers.IntegerField()
+    over_30 = serializers.IntegerField()
+    over_60 = serializers.IntegerField()
+    lost_hours = serializers.FloatField(
+        help_text="Σ max(0, handover minutes - the 15-minute standard) / 60; two decimals."
+    )
+
+
+class HandoversDailyOut(serializers.Serializer):
+    date = serializers.DateField()
+    sites = HandoverDayOut(many=True)
+    total = HandoverDayOut()
+
+
+class HandoversDailyQuery(serializers.Serializer):
+    date = serializers.DateField(required=False, help_text="Local day; default today.")

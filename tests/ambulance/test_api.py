@@ -1,0 +1,343 @@
+"""POST /api/v1/sitreps/handovers/ and GET /api/v1/handovers/daily/ (API.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.ambulance.models import Handover, HandoverDaily
+from apps.ambulance.rules import local_day
+from apps.sitreps.choices import Outcome
+from apps.sitreps.models import Submission
+from apps.sitreps.pipeline import submissions_recompute
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/sitreps/handovers/"
+DAILY = "/api/v1/handovers/daily/"
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+@pytest.fixture
+def t0():
+    """Two hours ago, so every time in a test is in the past and on a known day."""
+    return timezone.now().replace(microsecond=0) - timedelta(hours=2)
+
+
+@pytest.fixture
+def ambulance(key_client):
+    return key_client("RX9")
+
+
+def item(incident="RX9-000123", site="RWE-LRI", *, arrived, handover=None, cleared=None, **extra):
+    body = {
+        "incident": incident,
+        "site": site,
+        "arrived_at": iso(arrived),
+        "handover_at": iso(handover) if handover else None,
+        "cleared_at": iso(cleared) if cleared else None,
+    }
+    return body | extra
+
+
+def post(client, *items, **headers):
+    return client.post(URL, {"handovers": list(items)}, format="json", headers=headers)
+
+
+def test_an_ambulance_service_posts_arrivals(ambulance, t0):
+    response = post(
+        ambulance,
+        item("RX9-1", arrived=t0, handover=t0 + timedelta(minutes=47), category=2),
+        item("RX9-2", "RWE-GH", arrived=t0 + timedelta(minutes=5)),
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["handovers"] == 2 and body["days"] == [local_day(t0).isoformat()]
+    submission = Submission.objects.get(pk=body["submission"])
+    assert submission.outcome == Outcome.ACCEPTED and submission.payload["handovers"][0]["incident"]
+    first = Handover.objects.get(incident="RX9-1")
+    assert first.site.code == "RWE-LRI" and first.category == 2
+    assert first.handover_at - first.arrived_at == timedelta(minutes=47)
+    assert first.submission_id == submission.pk
+    assert Handover.objects.get(incident="RX9-2").handover_at is None
+
+
+def test_an_acute_trust_key_may_not_post_handovers(key_client, t0):
+    response = post(key_client("RWE"), item(arrived=t0))
+    assert response.status_code == 403
+    assert not Handover.objects.exists()
+    assert Submission.objects.get().outcome == Outcome.REJECTED
+
+
+def test_a_later_post_fills_in_the_handover(ambulance, t0):
+    post(ambulance, item(arrived=t0))
+    response = post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=52)))
+    assert response.status_code == 201
+    held = Handover.objects.get()
+    assert held.handover_at == t0 + timedelta(minutes=52)
+    assert held.submission_id == response.json()["submission"]
+
+
+def test_a_later_post_corrects_site_and_times(ambulance, t0):
+    post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=90)))
+    post(
+        ambulance,
+        item(site="RWE-GH", arrived=t0 + timedelta(minutes=1), handover=t0 + timedelta(minutes=20)),
+    )
+    held = Handover.objects.get()
+    assert held.site.code == "RWE-GH"
+    assert held.handover_at - held.arrived_at == timedelta(minutes=19)
+
+
+def test_a_post_states_the_incident_as_now_known_so_an_omitted_time_clears(ambulance, t0):
+    post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=30), category=1))
+    later = {"incident": "RX9-000123", "site": "RWE-LRI", "arrived_at": iso(t0)}
+    assert post(ambulance, later).status_code == 201
+    held = Handover.objects.get()
+    assert held.handover_at is None and held.category is None
+
+
+def test_the_last_accepted_post_wins(ambulance, t0):
+    post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=40)))
+    post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=25)))
+    assert Handover.objects.get().handover_at == t0 + timedelta(minutes=25)
+
+
+def test_the_same_idempotency_key_and_body_applies_once(ambulance, t0):
+    body = item(arrived=t0, handover=t0 + timedelta(minutes=30))
+    first = post(ambulance, body, **{"Idempotency-Key": "k1"})
+    again = post(ambulance, body, **{"Idempotency-Key": "k1"})
+    assert again.status_code == 201 and again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Submission.objects.filter(outcome=Outcome.ACCEPTED).count() == 1
+    other = post(ambulance, item(arrived=t0), **{"Idempotency-Key": "k1"})
+    assert other.status_code == 409
+    assert Handover.objects.get().handover_at == t0 + timedelta(minutes=30)
+
+
+def test_posting_the_same_state_twice_changes_nothing(ambulance, t0):
+    body = item(arrived=t0, handover=t0 + timedelta(minutes=30), category=3)
+    post(ambulance, body)
+    before = Handover.objects.values("site", "arrived_at", "handover_at", "cleared_at", "category")
+    before = list(before)
+    post(ambulance, body)
+    after = Handover.objects.values("site", "arrived_at", "handover_at", "cleared_at", "category")
+    assert list(after) == before and Handover.objects.count() == 1
+
+
+def assert_rejected(response, index: int, field: str, *, others_ok: bool = True):
+    assert response.status_code == 400, response.json()
+    errors = response.json()["handovers"]  # keyed by the index of each invalid item
+    assert field in errors[str(index)], errors
+    if others_ok:
+        assert set(errors) == {str(index)}, errors
+    assert not Handover.objects.exists()
+    assert Submission.objects.filter(outcome=Outcome.REJECTED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"handover": -1}, "handover_at"),
+        ({"handover": 24 * 60 + 1}, "handover_at"),
+        ({"handover": 30, "cleared": 20}, "cleared_at"),
+        ({"cleared": -5}, "cleared_at"),
+    ],
+)
+def test_it_refuses_times_out_of_order_and_names_the_item(ambulance, t0, bad, field):
+    arrived = t0 - timedelta(hours=23) if bad.get("handover", 0) > 60 else t0
+    times = {k: arrived + timedelta(minutes=v) for k, v in bad.items()}
+    response = post(
+        ambulance, item("RX9-OK", arrived=t0), item("RX9-BAD", arrived=arrived, **times)
+    )
+    assert_rejected(response, 1, field)
+
+
+def test_it_accepts_a_handover_exactly_24_hours_after_arrival(ambulance, t0):
+    arrived = t0 - timedelta(hours=23)
+    response = post(ambulance, item(arrived=arrived, handover=arrived + timedelta(hours=24)))
+    assert response.status_code == 201
+
+
+def test_it_accepts_a_crew_cleared_without_handover(ambulance, t0):
+    response = post(ambulance, item(arrived=t0, cleared=t0 + timedelta(minutes=35)))
+    assert response.status_code == 201
+
+
+def test_it_refuses_an_unknown_site(ambulance, t0):
+    response = post(ambulance, item("RX9-1", arrived=t0), item("RX9-2", "NOPE", arrived=t0))
+    assert_rejected(response, 1, "site")
+    assert "Unknown site NOPE" in response.json()["handovers"]["1"]["site"][0]
+
+
+def test_it_refuses_a_site_that_is_not_a_hospital(ambulance, t0):
+    response = post(ambulance, item("RX9-1", arrived=t0), item("RX9-2", "RT5-CCH", arrived=t0))
+    assert_rejected(response, 1, "site")
+    assert "not a hospital site" in response.json()["handovers"]["1"]["site"][0]
+
+
+def test_it_names_every_repeat_of_an_incident_in_one_batch(ambulance, t0):
+    response = post(
+        ambulance,
+        item("RX9-1", arrived=t0),
+        item("RX9-2", arrived=t0),
+        item("RX9-1", arrived=t0 + timedelta(minutes=1)),
+    )
+    assert response.status_code == 400
+    errors = response.json()["handovers"]
+    assert set(errors) == {"0", "2"} and "incident" in errors["0"] and "incident" in errors["2"]
+    assert not Handover.objects.exists()
+
+
+def test_it_refuses_a_naive_time(ambulance, t0):
+    naive = item("RX9-2", arrived=t0) | {"arrived_at": t0.replace(tzinfo=None).isoformat()}
+    assert_rejected(post(ambulance, item("RX9-1", arrived=t0), naive), 1, "arrived_at")
+
+
+def test_it_refuses_a_time_more_than_five_minutes_ahead(ambulance, t0):
+    ahead = timezone.now() + timedelta(minutes=10)
+    response = post(ambulance, item("RX9-1", arrived=t0), item("RX9-2", arrived=t0, handover=ahead))
+    assert_rejected(response, 1, "handover_at")
+
+
+@pytest.mark.parametrize("category", [0, 6, "urgent"])
+def test_it_refuses_a_category_outside_1_to_5(ambulance, t0, category):
+    response = post(
+        ambulance, item("RX9-1", arrived=t0), item("RX9-2", arrived=t0, category=category)
+    )
+    assert_rejected(response, 1, "category")
+
+
+def test_it_names_every_invalid_item_at_once(ambulance, t0):
+    response = post(
+        ambulance,
+        item("RX9-1", "NOPE", arrived=t0),
+        item("RX9-2", arrived=t0),
+        item("RX9-3", arrived=t0, handover=t0 - timedelta(minutes=1)),
+    )
+    errors = response.json()["handovers"]
+    assert set(errors) == {"0", "2"}
+    assert "site" in errors["0"] and "handover_at" in errors["2"]
+
+
+@pytest.mark.parametrize("body", [{}, {"handovers": []}, {"handovers": "x"}, [1]])
+def test_it_refuses_a_body_without_arrivals(ambulance, body):
+    response = ambulance.post(URL, body, format="json")
+    assert response.status_code == 400
+    assert not Handover.objects.exists()
+
+
+def test_a_missing_key_is_401(client, estate, t0):
+    response = client.post(URL, {"handovers": [item(arrived=t0)]}, content_type="application/json")
+    assert response.status_code == 401
+
+
+def test_the_recompute_writes_each_hospital_sites_day_and_is_idempotent(ambulance, t0):
+    response = post(
+        ambulance,
+        item("RX9-1", arrived=t0, handover=t0 + timedelta(minutes=75)),
+        item("RX9-2", arrived=t0, handover=t0 + timedelta(minutes=10)),
+    )
+    changed = submissions_recompute([response.json()["submission"]])
+    assert changed == {"handovers:RWE-LRI"}
+    day = local_day(t0)
+    lri = HandoverDaily.objects.get(site__code="RWE-LRI", date=day)
+    assert (lri.arrivals, lri.handed_over, lri.over_60, float(lri.lost_hours)) == (2, 2, 1, 1.0)
+    assert lri.mean_handover_min == 42.5
+    assert HandoverDaily.objects.get(site__code="RWE-GH", date=day).arrivals == 0
+    assert not HandoverDaily.objects.filter(site__code="RT5-CCH").exists()
+
+    from apps.ambulance.sitrep import HandoversHandler
+
+    rows = list(HandoverDaily.objects.values("site", "date", "arrivals", "lost_hours"))
+    HandoversHandler().recompute(Submission.objects.filter(outcome=Outcome.ACCEPTED))
+    assert list(HandoverDaily.objects.values("site", "date", "arrivals", "lost_hours")) == rows
+    assert HandoverDaily.objects.count() == 2
+
+
+def test_a_correction_moving_an_arrival_to_another_day_refreshes_both_days(ambulance, t0):
+    earlier = t0 - timedelta(days=2)
+    first = post(ambulance, item(arrived=earlier, handover=earlier + timedelta(minutes=40)))
+    submissions_recompute([first.json()["submission"]])
+    second = post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=40)))
+    assert second.json()["days"] == sorted(
+        {local_day(earlier).isoformat(), local_day(t0).isoformat()}
+    )
+    submissions_recompute([second.json()["submission"]])
+    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_day(earlier)).arrivals == 0
+    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_day(t0)).arrivals == 1
+
+
+# --------------------------------------------------------------------------- daily
+
+
+def test_the_daily_figures_list_every_hospital_site_and_a_total(scc_client, arrival):
+    day = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    for minutes in (10, 60, 105, 40, 15):
+        arrival("RWE-LRI", day, day + timedelta(minutes=minutes))
+    arrival("RWE-GH", day, day + timedelta(minutes=25))
+    arrival("RWE-GH", day + timedelta(days=1), day + timedelta(days=1, minutes=99))
+    response = scc_client.get(DAILY, {"date": "2026-11-20"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["date"] == "2026-11-20"
+    assert body["sites"] == [
+        {"site": "RWE-GH", "arrivals": 1, "handed_over": 1, "mean_handover_min": 25.0,
+         "over_15": 1, "over_30": 0, "over_60": 0, "lost_hours": 0.17},
+        {"site": "RWE-LRI", "arrivals": 5, "handed_over": 5, "mean_handover_min": 46.0,
+         "over_15": 3, "over_30": 3, "over_60": 1, "lost_hours": 2.67},
+    ]  # fmt: skip
+    assert body["total"] == {
+        "site": "TOTAL", "arrivals": 6, "handed_over": 6, "mean_handover_min": 42.5,
+        "over_15": 4, "over_30": 3, "over_60": 1, "lost_hours": 2.83,
+    }  # fmt: skip
+
+
+def test_the_daily_figures_show_sites_with_no_arrivals(scc_client, estate):
+    body = scc_client.get(DAILY, {"date": "2026-11-20"}).json()
+    assert [row["site"] for row in body["sites"]] == ["RWE-GH", "RWE-LRI"]
+    assert body["sites"][0] == {
+        "site": "RWE-GH", "arrivals": 0, "handed_over": 0, "mean_handover_min": None,
+        "over_15": 0, "over_30": 0, "over_60": 0, "lost_hours": 0.0,
+    }  # fmt: skip
+
+
+def test_the_daily_figures_default_to_today(key_client, estate):
+    body = key_client("RWE").get(DAILY).json()
+    assert body["date"] == timezone.localdate().isoformat()
+
+
+@pytest.mark.parametrize("value", ["2026-13-01", "yesterday", "23/11/2026"])
+def test_an_invalid_date_is_400_naming_the_parameter(scc_client, estate, value):
+    response = scc_client.get(DAILY, {"date": value})
+    assert response.status_code == 400 and "date" in response.json()
+
+
+def test_the_daily_figures_need_a_key_or_a_staff_session(client, estate):
+    assert client.get(DAILY).status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    ("day", "inside", "outside"),
+    [
+        # Clocks go forward: the local day is 00:00 GMT → 23:00 UTC.
+        ("2026-03-29", ["2026-03-29T00:00:00+00:00", "2026-03-29T22:59:00+00:00"],
+         ["2026-03-28T23:59:00+00:00", "2026-03-29T23:00:00+00:00"]),
+        # Clocks go back: the local day is 23:00 UTC the day before → 00:00 UTC next day.
+        ("2026-10-25", ["2026-10-24T23:00:00+00:00", "2026-10-25T23:59:00+00:00"],
+         ["2026-10-24T22:59:00+00:00", "2026-10-26T00:00:00+00:00"]),
+    ],
+)  # fmt: skip
+def test_a_clock_change_day_takes_its_23_or_25_local_hours(
+    scc_client, arrival, day, inside, outside
+):
+    for text in inside + outside:
+        at = datetime.fromisoformat(text)
+        arrival("RWE-LRI", at, at + timedelta(minutes=45))
+    row = scc_client.get(DAILY, {"date": day}).json()["sites"][1]
+    assert row["arrivals"] == 2 and row["lost_hours"] == 1.0
