@@ -112,11 +112,22 @@ def _socket_dir(preferred: Path, name: str) -> Path:
 def _pg_server(root: Path, *, own: bool):
     # pgserver keeps its own per-pid handle list with the same last-one-out semantics.
     import pgserver
+    from pgserver.postgres_server import PostgresServer
 
     pgdata = root / "postgres"
     _prune_pgserver_handles(pgdata)
-    server = pgserver.get_server(pgdata, cleanup_mode="stop" if own else None)
-    return server
+    for attempt in range(1, 4):
+        try:
+            return pgserver.get_server(pgdata, cleanup_mode="stop" if own else None)
+        except subprocess.TimeoutExpired:
+            # pgserver waits only 10 s for pg_ctl; a loaded machine can take longer. The
+            # server usually comes up anyway: forget the half-made handle and look again.
+            PostgresServer._instances.pop(pgdata.resolve(), None)
+            if attempt == 3:
+                raise
+            logger.warning("embedded PostgreSQL slow to start; waiting (attempt %d)", attempt)
+            time.sleep(3)
+    raise AssertionError("unreachable")
 
 
 def _prune_pgserver_handles(pgdata: Path) -> None:

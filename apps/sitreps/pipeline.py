@@ -21,7 +21,6 @@ logger = logging.getLogger(__name__)
 figures_changed = Signal()
 
 
-
 def submissions_recompute(submission_ids: Iterable[int]) -> set[str]:
     """Recompute for the given accepted submissions not yet recomputed. Idempotent."""
     pending = list(

@@ -18,8 +18,11 @@ pytestmark = pytest.mark.django_db
 def _post(body=None, *, org="RT5", key=None, now=None):
     body = body or list_body(org, SEED_AS_AT, seed_patients(org))
     return sitrep_ingest(
-        kind="discharge", body=body, organisation=Organisation.objects.get(code=org),
-        idempotency_key=key, now=now or SEED_AS_AT + timedelta(minutes=1),
+        kind="discharge",
+        body=body,
+        organisation=Organisation.objects.get(code=org),
+        idempotency_key=key,
+        now=now or SEED_AS_AT + timedelta(minutes=1),
     )
 
 
@@ -29,8 +32,9 @@ def test_an_accepted_sitrep_waits_in_the_outbox_until_recomputed(estate):
     sub = Submission.objects.get(pk=result.submission_id)
     assert sub.outcome == Outcome.ACCEPTED and sub.recomputed_at is None
     heard = []
-    figures_changed.connect(lambda sender, changed, **kw: heard.append(changed), weak=False,
-                            dispatch_uid="test-heard")
+    figures_changed.connect(
+        lambda sender, changed, **kw: heard.append(changed), weak=False, dispatch_uid="test-heard"
+    )
     try:
         assert submissions_recompute([sub.pk]) == {"mofd:RT5"}
         # Running it again changes nothing and announces nothing.
