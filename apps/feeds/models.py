@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, URLValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -8,9 +8,16 @@ from apps.beds.models import Organisation
 from apps.sitreps.choices import SitrepKind
 
 from .choices import FeedFormat
-from .rules import feed_is_stale, header_check
+from .rules import feed_is_stale, header_check, url_check
 
 MIN_EVERY_S = 30
+
+
+def validate_feed_url(url: str) -> None:
+    try:
+        url_check(url)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 class Feed(models.Model):
@@ -24,9 +31,7 @@ class Feed(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="feeds")
     kind = models.CharField(max_length=16, choices=SitrepKind.choices)
-    url = models.CharField(
-        "URL", max_length=1000, validators=[URLValidator(schemes=["http", "https"])]
-    )
+    url = models.CharField("URL", max_length=1000, validators=[validate_feed_url])
     format = models.CharField(max_length=4, choices=FeedFormat.choices)
     every_s = models.PositiveIntegerField(
         "every (seconds)", default=300, validators=[MinValueValidator(MIN_EVERY_S)]

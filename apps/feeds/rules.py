@@ -65,6 +65,22 @@ def header_check(name: Any, value: Any) -> None:
         raise ValueError(f"Header {name} needs a one-line, non-empty text value.")
 
 
+def url_check(url: str) -> None:
+    """An absolute http(s) URL with a host; single-label hosts (``http://feedsim:8001``) are
+    fine, as on a hospital network. ``ValueError`` saying what is wrong."""
+    if not isinstance(url, str) or not url or any(c.isspace() for c in url):
+        raise ValueError("Give an http:// or https:// URL without spaces.")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:
+        raise ValueError(f"{url!r} is not a valid URL.") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(f"Only http:// and https:// feeds can be pulled, not {parts.scheme!r}.")
+    if not parts.hostname:
+        raise ValueError(f"{url!r} names no host.")
+
+
 def headers_masked(headers: Mapping[str, str]) -> dict[str, str]:
     """Header names with their values hidden: they are often credentials."""
     return dict.fromkeys(headers, MASK)

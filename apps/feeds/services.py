@@ -131,14 +131,19 @@ def feed_pull(
             return _failed(feed, now=now, message=f"Malformed CSV: {exc}")
         body, rows = document.body, document.rows
 
-    result = sitrep_ingest(
-        kind=feed.kind,
-        body=body,
-        organisation=feed.organisation,
-        source=Source.FEED,
-        idempotency_key=key,
-        now=now,
-    )
+    try:
+        result = sitrep_ingest(
+            kind=feed.kind,
+            body=body,
+            organisation=feed.organisation,
+            source=Source.FEED,
+            idempotency_key=key,
+            now=now,
+        )
+    except Exception as exc:
+        # A fault of ours, not the provider's: still show it on the feed, then let it surface.
+        _failed(feed, now=now, message=f"Could not ingest ({type(exc).__name__}); see the logs.")
+        raise
     if result.status == 201:
         return _succeeded(
             feed,

@@ -54,9 +54,26 @@ def test_add_feed_pulls_every_five_minutes_by_default(estate):
             ["RWE", "bedz", "https://a.example/x", "--format", "csv"],
             "Unknown kind 'bedz': use one of",
         ),
-        (["RWE", "beds", "ftp://a.example/x", "--format", "csv"], "url: Enter a valid URL."),
-        (["RWE", "beds", "file:///etc/passwd", "--format", "csv"], "url: Enter a valid URL."),
-        (["RWE", "beds", "not a url", "--format", "csv"], "url: Enter a valid URL."),
+        (
+            ["RWE", "beds", "ftp://a.example/x", "--format", "csv"],
+            "url: Only http:// and https:// feeds can be pulled, not 'ftp'.",
+        ),
+        (
+            ["RWE", "beds", "file:///etc/passwd", "--format", "csv"],
+            "url: Only http:// and https:// feeds can be pulled, not 'file'.",
+        ),
+        (
+            ["RWE", "beds", "not a url", "--format", "csv"],
+            "url: Give an http:// or https:// URL without spaces.",
+        ),
+        (
+            ["RWE", "beds", "https:///x.csv", "--format", "csv"],
+            "url: 'https:///x.csv' names no host.",
+        ),
+        (
+            ["RWE", "beds", "http://a.example:port/x", "--format", "csv"],
+            "url: 'http://a.example:port/x' is not a valid URL.",
+        ),
         (["RWE", "beds", "https://a.example/x", "--format", "xml"], "invalid choice: 'xml'"),
         (["RWE", "beds", "https://a.example/x"], "the following arguments are required: --format"),
         (

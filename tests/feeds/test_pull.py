@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from apps.beds.models import Organisation
+from apps.feeds import services
 from apps.feeds.models import Feed
 from apps.feeds.services import feed_create, feed_pull
 from apps.sitreps.choices import Outcome, Source
@@ -311,3 +312,19 @@ def test_a_feed_that_never_succeeded_is_stale_once_overdue(estate, scc_client):
     Feed.objects.filter(pk=feed.pk).update(created_at=_now() - timedelta(seconds=661))
 
     assert _shown(scc_client, feed)["stale"] is True
+
+
+def test_a_fault_in_the_ingest_shows_on_the_feed_and_is_raised(
+    estate, handlers, feed_server, monkeypatch
+):
+    feed = _feed(feed_server.serve("/c.json", Reply(body=json.dumps(CENSUS).encode())))
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "sitrep_ingest", broken)
+    with pytest.raises(RuntimeError):
+        feed_pull(feed=feed, now=_now())
+
+    feed.refresh_from_db()
+    assert feed.last_error == "Could not ingest (RuntimeError); see the logs."

@@ -8,6 +8,7 @@ from apps.feeds.rules import (
     header_parse,
     headers_masked,
     pull_delay,
+    url_check,
     url_for_display,
 )
 
@@ -117,3 +118,20 @@ def test_a_detail_is_summarised_as_it_is():
     assert errors_summary({"non_field_errors": ["Bad."]}, status=400) == (
         "Rejected (HTTP 400): Bad."
     )
+
+
+def test_any_http_or_https_url_with_a_host_is_a_feed_url():
+    for url in (
+        "https://bedsys.example.nhs.uk/lri.csv",
+        "http://feedsim:8001/x",
+        "HTTP://10.0.0.2/",
+    ):
+        url_check(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://a.example/x", "file:///etc/passwd", "https:///x", "http://a:b:c/", "a b", ""]
+)
+def test_other_urls_are_refused(url):
+    with pytest.raises(ValueError):
+        url_check(url)
