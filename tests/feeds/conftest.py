@@ -96,6 +96,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
     send_length: bool = True
+    trickle_s: float = 0.0  # pause between bytes of the body
 
 
 class FeedServer:
@@ -128,7 +129,12 @@ class FeedServer:
                 if reply.send_length:
                     self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                self.wfile.write(reply.body)
+                if not reply.trickle_s:
+                    self.wfile.write(reply.body)
+                    return
+                for byte in reply.body:
+                    self.wfile.write(bytes([byte]))
+                    time.sleep(reply.trickle_s)
 
             def log_message(self, *args):
                 pass

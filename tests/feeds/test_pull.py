@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from datetime import timedelta
 
 import pytest
@@ -187,6 +188,18 @@ def test_a_slow_server_times_out(estate, handlers, feed_server, scc_client):
     assert feed.last_error == "Timed out: no complete answer within 0.2 s."
     assert feed.consecutive_failures == 1
     assert _shown(scc_client, feed)["last_error"].startswith("Timed out")
+
+
+def test_a_server_that_trickles_is_cut_off_at_the_total_time(estate, handlers, feed_server):
+    url = feed_server.serve("/drip.json", Reply(body=json.dumps(CENSUS).encode(), trickle_s=0.05))
+    feed = _feed(url)
+    started = time.monotonic()
+
+    outcome = feed_pull(feed=feed, now=_now(), timeout_s=0.3)
+
+    assert outcome.message == "Timed out: no complete answer within 0.3 s."
+    assert time.monotonic() - started < 1.0
+    assert Submission.objects.count() == 0
 
 
 def test_an_unreachable_server_is_recorded(estate, handlers):
