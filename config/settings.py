@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "apps.discharge",
     "apps.virtualwards",
     "apps.sitreps",
+    "apps.feeds",
     "apps.board",
 ]
 
@@ -175,6 +176,12 @@ CELERY_BEAT_SCHEDULE = {
     "discharge-freeze-s1": {"task": "apps.discharge.tasks.freeze_s1", "schedule": 300.0},
     # Lost handover time accrues while crews wait, with no new data (apps/ambulance).
     "handovers-live-waits": {"task": "apps.ambulance.tasks.refresh_live_waits", "schedule": 60.0},
+    # Claims the feeds that are due and queues one pull each; a late beat message is dropped.
+    "feeds-pull-due": {
+        "task": "apps.feeds.tasks.pull_due_feeds",
+        "schedule": 15.0,
+        "options": {"expires": 14},
+    },
 }
 
 # --------------------------------------------------------------------------- domain
@@ -187,6 +194,11 @@ SCC_SITREP_MAX_FUTURE_MINUTES = 5
 SCC_HANDOVER_STANDARD_MIN = int(os.environ.get("SCC_HANDOVER_STANDARD_MIN", "15"))
 SCC_RELEASE_TO_RESPOND_MIN = 45
 SCC_OCCUPANCY_STANDARD_PCT = 92
+# Pulled feeds: per-request limits and the longest wait between retries of a failing feed.
+SCC_FEED_CONNECT_TIMEOUT_S = 5.0
+SCC_FEED_TIMEOUT_S = 20.0
+SCC_FEED_MAX_BYTES = 10 * 1024 * 1024
+SCC_FEED_BACKOFF_CAP_S = 3600
 
 LOGGING = {
     "version": 1,
