@@ -18,6 +18,10 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-insecure-key-set-DJANGO_SECRET_KEY"
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "*").split(",") if h]
@@ -73,6 +77,7 @@ INSTALLED_APPS = [
     "apps.discharge",
     "apps.virtualwards",
     "apps.sitreps",
+    "apps.escalation",
     "apps.board",
 ]
 
@@ -164,6 +169,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "Europe/London"
+CELERY_BEAT_SCHEDULE = {
+    # Waits and sitrep ages grow with no new data, so the rules run on the clock too.
+    "escalation-evaluate-alerts": {
+        "task": "apps.escalation.tasks.evaluate_alerts",
+        "schedule": 60.0,
+    },
+}
 
 # --------------------------------------------------------------------------- domain
 SCC_DEMO = env_bool("SCC_DEMO", True)
@@ -172,6 +184,26 @@ SCC_SITREP_MAX_FUTURE_MINUTES = 5
 SCC_HANDOVER_STANDARD_MIN = int(os.environ.get("SCC_HANDOVER_STANDARD_MIN", "15"))
 SCC_RELEASE_TO_RESPOND_MIN = 45
 SCC_OCCUPANCY_STANDARD_PCT = 92
+
+# --------------------------------------------------------------------------- escalation
+# OPEL (DOMAIN.md): per parameter, the lower bounds of levels 2, 3 and 4.
+SCC_OPEL_THRESHOLDS = {
+    "occupancy_pct": (92, 95, 98),
+    "mean_handover_min": (15, 30, 60),
+    "escalation_pct": (2, 5, 10),
+    "mofd_pct": (10, 15, 20),
+}
+
+
+# Who is mailed about alert transitions of each severity (comma-separated addresses).
+SCC_ALERT_EMAILS = {
+    "amber": env_list("SCC_ALERT_EMAILS_AMBER"),
+    "red": env_list("SCC_ALERT_EMAILS_RED"),
+}
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "scc-board@localhost")
 
 LOGGING = {
     "version": 1,

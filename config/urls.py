@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("apps.ambulance.api.urls")),
     path("", include("apps.discharge.api.urls")),
     path("", include("apps.virtualwards.api.urls")),
+    path("", include("apps.escalation.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("apps.ambulance.urls")),
     path("", include("apps.discharge.urls")),
     path("", include("apps.virtualwards.urls")),
+    path("", include("apps.escalation.urls")),
 ]
 
 admin.site.site_header = "SCC Capacity Board — administration"
