@@ -241,9 +241,9 @@ def test_opel_inputs_without_open_beds_have_no_percentages():
 
 
 def test_system_opel_is_weighted_by_available_beds():
-    # (4 × 100 + 1 × 20) / 120 = 3.5 → 4; unweighted it would be 2.5 → 3.
+    # (4 * 100 + 1 * 20) / 120 = 3.5 → 4; unweighted it would be 2.5 → 3.
     assert opel_system([(4, 100), (1, 20)]) == 4
-    # (2 × 30 + 3 × 10) / 40 = 2.25 → 2
+    # (2 * 30 + 3 * 10) / 40 = 2.25 → 2
     assert opel_system([(2, 30), (3, 10)]) == 2
 
 
