@@ -130,6 +130,10 @@ class Alert(models.Model):
     def is_open(self) -> bool:
         return self.closed_at is None
 
+    @property
+    def rule_label(self) -> str:
+        return RuleCode(self.rule_id).label
+
 
 class AlertTransition(models.Model):
     """Every change of an alert, kept. Rows with ``notified_at`` empty are the mail outbox."""

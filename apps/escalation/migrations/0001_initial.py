@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='EscalationRule',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('site_occupancy', 'Site adult G&A occupancy'), ('ambulance_wait', 'Longest ambulance waiting now'), ('site_opel', 'Site OPEL'), ('mofd_p1_p3', 'Acute organisation MOFD on pathways 1–3'), ('vw_utilisation', 'System virtual-ward utilisation'), ('stale_bed_sitrep', "Age of a site's latest bed sitrep")], max_length=32, unique=True)),
+                ('code', models.CharField(choices=[('site_occupancy', 'Site adult G&A occupancy'), ('ambulance_wait', 'Longest ambulance waiting now'), ('site_opel', 'Site OPEL'), ('mofd_p1_p3', 'Acute organisation MOFD on pathways 1-3'), ('vw_utilisation', 'System virtual-ward utilisation'), ('stale_bed_sitrep', "Age of a site's latest bed sitrep")], max_length=32, unique=True)),
                 ('scope_kind', models.CharField(choices=[('site', 'Site'), ('organisation', 'Organisation'), ('system', 'System')], max_length=16)),
                 ('amber', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='amber threshold')),
                 ('red', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='red threshold')),
