@@ -113,12 +113,13 @@ def _alert_raise(*, code: str, scope: str, condition: Condition, now: datetime) 
 
 def _alert_update(*, alert: Alert, condition: Condition, now: datetime) -> bool:
     """Move the alert to the condition's severity. True if this call made a transition."""
+    if alert.severity == condition.severity and alert.message == condition.message:
+        return False
     still_current = Alert.objects.open().filter(
         pk=alert.pk, severity=alert.severity, severity_changed_at__lte=now
     )
     if alert.severity == condition.severity:
-        if alert.message != condition.message:
-            still_current.update(message=condition.message)
+        still_current.update(message=condition.message)
         return False
     worse = SEVERITY_RANK[condition.severity] > SEVERITY_RANK[alert.severity]
     fields = {

@@ -57,6 +57,21 @@ def test_a_rule_scope_must_fit_its_code():
         EscalationRule.objects.filter(code="site_occupancy").update(scope_kind="system")
 
 
+def test_red_must_be_at_least_as_bad_as_amber():
+    from django.core.exceptions import ValidationError
+
+    occupancy = EscalationRule.objects.get(code="site_occupancy")
+    occupancy.red = 90
+    with pytest.raises(ValidationError, match="at least as bad as amber"):
+        occupancy.full_clean()
+    utilisation = EscalationRule.objects.get(code="vw_utilisation")
+    utilisation.red = 60  # below 60% is worse than below 80%
+    utilisation.full_clean()
+    utilisation.red = 85
+    with pytest.raises(ValidationError):
+        utilisation.full_clean()
+
+
 def test_it_raises_an_alert_when_the_condition_starts_to_hold(figures):
     figures.set_sites(**{"RWE-LRI": {"occupancy_pct": 90.0}})
     assert alerts_evaluate(now=at(0)) == set()
