@@ -18,6 +18,10 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-insecure-key-set-DJANGO_SECRET_KEY"
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "*").split(",") if h]
@@ -74,6 +78,7 @@ INSTALLED_APPS = [
     "apps.virtualwards",
     "apps.sitreps",
     "apps.feeds",
+    "apps.escalation",
     "apps.board",
 ]
 
@@ -182,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15.0,
         "options": {"expires": 14},
     },
+    # Waits and sitrep ages grow with no new data, so the rules run on the clock too.
+    "escalation-evaluate-alerts": {
+        "task": "apps.escalation.tasks.evaluate_alerts",
+        "schedule": 60.0,
+    },
 }
 
 # --------------------------------------------------------------------------- domain
@@ -199,6 +209,26 @@ SCC_FEED_CONNECT_TIMEOUT_S = 5.0
 SCC_FEED_TIMEOUT_S = 20.0
 SCC_FEED_MAX_BYTES = 10 * 1024 * 1024
 SCC_FEED_BACKOFF_CAP_S = 3600
+
+# --------------------------------------------------------------------------- escalation
+# OPEL (DOMAIN.md): per parameter, the lower bounds of levels 2, 3 and 4.
+SCC_OPEL_THRESHOLDS = {
+    "occupancy_pct": (92, 95, 98),
+    "mean_handover_min": (15, 30, 60),
+    "escalation_pct": (2, 5, 10),
+    "mofd_pct": (10, 15, 20),
+}
+
+
+# Who is mailed about alert transitions of each severity (comma-separated addresses).
+SCC_ALERT_EMAILS = {
+    "amber": env_list("SCC_ALERT_EMAILS_AMBER"),
+    "red": env_list("SCC_ALERT_EMAILS_RED"),
+}
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "scc-board@localhost")
 
 LOGGING = {
     "version": 1,

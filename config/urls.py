@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("apps.discharge.api.urls")),
     path("", include("apps.virtualwards.api.urls")),
     path("", include("apps.feeds.api.urls")),
+    path("", include("apps.escalation.api.urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("apps.ambulance.urls")),
     path("", include("apps.discharge.urls")),
     path("", include("apps.virtualwards.urls")),
+    path("", include("apps.escalation.urls")),
 ]
 
 admin.site.site_header = "SCC Capacity Board — administration"

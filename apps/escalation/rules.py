@@ -1,0 +1,308 @@
+"""Escalation rules and OPEL as plain functions over plain figures (DOMAIN.md "Escalation").
+
+No ORM, no clock: the figures, the rules' thresholds and ``now`` are passed in.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from math import floor
+
+from .choices import SYSTEM_SCOPE, RuleCode, ScopeKind, Severity
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class SiteFigures:
+    """What the rules and OPEL need of one site, adult G&A. ``None``: no data yet."""
+
+    code: str
+    organisation: str
+    occupancy_pct: float | None = None
+    available: int | None = None
+    escalation_open: int | None = None
+    occupied: int | None = None
+    longest_wait_min: int | None = None
+    mean_handover_min_today: float | None = None
+    last_sitrep_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OrganisationFigures:
+    code: str
+    is_acute: bool = False
+    mofd_total: int | None = None
+    mofd_p1_p3: int | None = None
+    # Occupied adult G&A beds over the organisation's sites that have reported.
+    occupied_ga_adult: int | None = None
+
+
+@dataclass(frozen=True)
+class SystemFigures:
+    vw_utilisation_pct: float | None = None
+
+
+@dataclass(frozen=True)
+class Figures:
+    sites: tuple[SiteFigures, ...] = ()
+    organisations: tuple[OrganisationFigures, ...] = ()
+    system: SystemFigures = field(default_factory=SystemFigures)
+
+    def organisation(self, code: str) -> OrganisationFigures | None:
+        return next((o for o in self.organisations if o.code == code), None)
+
+
+def pct_one_decimal(numerator: float, denominator: float) -> float | None:
+    """``100 * n / d`` to one decimal place, half up; ``None`` when ``d`` is 0."""
+    if not denominator:
+        return None
+    value = Decimal(100) * Decimal(numerator) / Decimal(denominator)
+    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def round_half_up(value: Fraction) -> int:
+    return floor(value + Fraction(1, 2))
+
+
+# --------------------------------------------------------------------------- OPEL
+
+OPEL_OCCUPANCY_PCT = "occupancy_pct"
+OPEL_MEAN_HANDOVER_MIN = "mean_handover_min"
+OPEL_ESCALATION_PCT = "escalation_pct"
+OPEL_MOFD_PCT = "mofd_pct"
+OPEL_PARAMETERS = (
+    OPEL_OCCUPANCY_PCT,
+    OPEL_MEAN_HANDOVER_MIN,
+    OPEL_ESCALATION_PCT,
+    OPEL_MOFD_PCT,
+)
+OPEL_PARAMETER_LABELS = {
+    OPEL_OCCUPANCY_PCT: "Adult G&A occupancy %",
+    OPEL_MEAN_HANDOVER_MIN: "Mean handover minutes today",
+    OPEL_ESCALATION_PCT: "Escalation beds as % of open adult G&A",
+    OPEL_MOFD_PCT: "MOFD patients as % of occupied adult G&A (organisation)",
+}
+
+# {parameter: (lower bound of level 2, of level 3, of level 4)}
+OpelThresholds = Mapping[str, Sequence[float]]
+
+
+@dataclass(frozen=True)
+class ParameterLevel:
+    value: float | None
+    level: int | None
+
+
+@dataclass(frozen=True)
+class OpelResult:
+    """A site's OPEL and the per-parameter levels that drove it (``level`` None: no data)."""
+
+    level: int | None
+    parameters: dict[str, ParameterLevel]
+
+
+def opel_parameter_level(value: float, bounds: Sequence[float]) -> int:
+    """1 below the first bound, one more for each bound reached (DOMAIN.md: "92 to < 95" is 2)."""
+    return 1 + sum(1 for bound in bounds if value >= bound)
+
+
+def opel_inputs(
+    site: SiteFigures, organisation: OrganisationFigures | None
+) -> dict[str, float | None]:
+    escalation_pct = None
+    if site.escalation_open is not None and site.available:
+        escalation_pct = pct_one_decimal(site.escalation_open, site.available)
+    mofd_pct = None
+    if (
+        organisation is not None
+        and organisation.mofd_total is not None
+        and organisation.occupied_ga_adult
+    ):
+        mofd_pct = pct_one_decimal(organisation.mofd_total, organisation.occupied_ga_adult)
+    return {
+        OPEL_OCCUPANCY_PCT: site.occupancy_pct,
+        OPEL_MEAN_HANDOVER_MIN: site.mean_handover_min_today,
+        OPEL_ESCALATION_PCT: escalation_pct,
+        OPEL_MOFD_PCT: mofd_pct,
+    }
+
+
+def opel_site(inputs: Mapping[str, float | None], thresholds: OpelThresholds) -> OpelResult:
+    """Mean of the levels of the parameters that have data, rounded half up."""
+    parameters = {}
+    for name in OPEL_PARAMETERS:
+        value = inputs.get(name)
+        level = None if value is None else opel_parameter_level(value, thresholds[name])
+        parameters[name] = ParameterLevel(value=value, level=level)
+    levels = [p.level for p in parameters.values() if p.level is not None]
+    if not levels:
+        return OpelResult(level=None, parameters=parameters)
+    return OpelResult(
+        level=round_half_up(Fraction(sum(levels), len(levels))), parameters=parameters
+    )
+
+
+def opel_system(sites: Iterable[tuple[int | None, int | None]]) -> int | None:
+    """Mean of site OPELs weighted by available adult G&A beds, rounded half up.
+
+    ``sites``: (site OPEL, available adult G&A). Sites without an OPEL or without open beds
+    carry no weight; ``None`` when none carries any.
+    """
+    weighted = total = 0
+    for level, available in sites:
+        if level is None or not available:
+            continue
+        weighted += level * available
+        total += available
+    if not total:
+        return None
+    return round_half_up(Fraction(weighted, total))
+
+
+def opel_sites(figures: Figures, thresholds: OpelThresholds) -> dict[str, OpelResult]:
+    return {
+        site.code: opel_site(opel_inputs(site, figures.organisation(site.organisation)), thresholds)
+        for site in figures.sites
+    }
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class Comparison:
+    symbol: str
+    breaches: Callable[[float, float], bool]
+
+    def worse_or_equal(self, a: float, b: float) -> bool:
+        """Is threshold ``a`` at least as bad as ``b`` under this comparison?"""
+        return a == b or self.breaches(a, b)
+
+
+AT_LEAST = Comparison("≥", operator.ge)
+ABOVE = Comparison(">", operator.gt)
+BELOW = Comparison("<", operator.lt)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule's data: its code and thresholds (``red`` None: no red)."""
+
+    code: str
+    amber: float
+    red: float | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    scope_kind: str
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RuleDefinition:
+    scope_kind: str
+    comparison: Comparison
+    label: str
+    unit: str
+    # (figures, now, site OPELs) → [(scope, value)] for every scope that has data.
+    measure: Callable[[Figures, datetime, Mapping[str, OpelResult]], Iterable[tuple[str, float]]]
+
+
+def _site_occupancy(figures, now, opel):
+    return [(s.code, s.occupancy_pct) for s in figures.sites if s.occupancy_pct is not None]
+
+
+def _ambulance_wait(figures, now, opel):
+    return [(s.code, s.longest_wait_min) for s in figures.sites if s.longest_wait_min is not None]
+
+
+def _site_opel(figures, now, opel):
+    return [(code, r.level) for code, r in opel.items() if r.level is not None]
+
+
+def _mofd_p1_p3(figures, now, opel):
+    return [
+        (o.code, o.mofd_p1_p3)
+        for o in figures.organisations
+        if o.is_acute and o.mofd_p1_p3 is not None
+    ]
+
+
+def _vw_utilisation(figures, now, opel):
+    pct = figures.system.vw_utilisation_pct
+    return [] if pct is None else [(SYSTEM_SCOPE, pct)]
+
+
+def _stale_bed_sitrep(figures, now, opel):
+    # Sites that have never reported are "unknown", not stale (DOMAIN.md).
+    return [
+        (s.code, round((now - s.last_sitrep_at).total_seconds() / 3600, 2))
+        for s in figures.sites
+        if s.last_sitrep_at is not None
+    ]
+
+
+RULE_DEFINITIONS: dict[str, RuleDefinition] = {
+    RuleCode.SITE_OCCUPANCY: RuleDefinition(
+        ScopeKind.SITE, AT_LEAST, "adult G&A occupancy", "%", _site_occupancy
+    ),
+    RuleCode.AMBULANCE_WAIT: RuleDefinition(
+        ScopeKind.SITE, ABOVE, "longest ambulance waiting now", " min", _ambulance_wait
+    ),
+    RuleCode.SITE_OPEL: RuleDefinition(ScopeKind.SITE, AT_LEAST, "OPEL", "", _site_opel),
+    RuleCode.MOFD_P1_P3: RuleDefinition(
+        ScopeKind.ORGANISATION, ABOVE, "MOFD patients on pathways 1-3", "", _mofd_p1_p3
+    ),
+    RuleCode.VW_UTILISATION: RuleDefinition(
+        ScopeKind.SYSTEM, BELOW, "virtual-ward utilisation", "%", _vw_utilisation
+    ),
+    RuleCode.STALE_BED_SITREP: RuleDefinition(
+        ScopeKind.SITE, ABOVE, "no bed sitrep for", " h", _stale_bed_sitrep
+    ),
+}
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if float(value) == int(value) else f"{value:.2f}".rstrip("0")
+
+
+def rule_severity(value: float, spec: RuleSpec, comparison: Comparison) -> str | None:
+    if spec.red is not None and comparison.breaches(value, spec.red):
+        return Severity.RED
+    if comparison.breaches(value, spec.amber):
+        return Severity.AMBER
+    return None
+
+
+def alerts_desired(
+    *,
+    figures: Figures,
+    rules: Iterable[RuleSpec],
+    now: datetime,
+    opel_thresholds: OpelThresholds,
+) -> dict[tuple[str, str], Condition]:
+    """Which alerts should be open now: ``{(rule code, scope): Condition}``."""
+    opel = opel_sites(figures, opel_thresholds)
+    desired: dict[tuple[str, str], Condition] = {}
+    for spec in rules:
+        definition = RULE_DEFINITIONS[spec.code]
+        comparison = definition.comparison
+        for scope, value in definition.measure(figures, now, opel):
+            severity = rule_severity(value, spec, comparison)
+            if severity is None:
+                continue
+            threshold = spec.red if severity == Severity.RED else spec.amber
+            message = (
+                f"{scope}: {definition.label} {_number(value)}{definition.unit} "
+                f"({severity} at {comparison.symbol} {_number(threshold)}{definition.unit})"
+            )
+            desired[(spec.code, scope)] = Condition(definition.scope_kind, severity, message)
+    return desired

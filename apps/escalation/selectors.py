@@ -1,0 +1,191 @@
+"""Reads: the figures the rules run on, the rules, alerts, and the board's escalation block."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Value, When
+
+from apps.ambulance.selectors import board_handovers
+from apps.beds.choices import OrganisationKind
+from apps.beds.models import Organisation, Site
+from apps.beds.selectors import board_occupancy, board_sites
+from apps.discharge.selectors import board_mofd
+from apps.virtualwards.selectors import board_virtual_wards
+
+from .choices import AlertStatus, Severity
+from .models import Alert, EscalationRule
+from .rules import (
+    Figures,
+    OrganisationFigures,
+    RuleSpec,
+    SiteFigures,
+    SystemFigures,
+    opel_sites,
+    opel_system,
+)
+
+MOFD_P1_P3 = ("P1", "P2", "P3")
+
+
+def figures_build(
+    *,
+    sites: Iterable[Site],
+    organisations: Iterable[Organisation],
+    occupancy: Mapping[str, Any],
+    handovers: Mapping[str, Any],
+    mofd: Mapping[str, Any],
+    virtual_wards: Mapping[str, Any],
+) -> Figures:
+    """Turn the apps' board blocks (keyed by site / organisation id) into rule figures.
+
+    ``board_build`` can pass the blocks it already holds, so the board computes them once.
+    """
+    site_figures = []
+    occupied_by_org: dict[int, int] = {}
+    for site in sites:
+        beds = occupancy["sites"].get(site.pk)
+        waits = handovers["sites"].get(site.pk)
+        if beds is not None:
+            occupied_by_org[site.organisation_id] = (
+                occupied_by_org.get(site.organisation_id, 0) + beds["occupied"]
+            )
+        site_figures.append(
+            SiteFigures(
+                code=site.code,
+                organisation=site.organisation.code,
+                occupancy_pct=beds["pct"] if beds else None,
+                available=beds["available"] if beds else None,
+                escalation_open=beds["escalation_open"] if beds else None,
+                occupied=beds["occupied"] if beds else None,
+                longest_wait_min=waits["longest_wait_min"] if waits else None,
+                mean_handover_min_today=waits["mean_handover_min_today"] if waits else None,
+                last_sitrep_at=occupancy["last_sitrep_at"].get(site.pk),
+            )
+        )
+    organisation_figures = []
+    for organisation in organisations:
+        block = mofd["organisations"].get(organisation.pk)
+        by_pathway = block["by_pathway"] if block else None
+        organisation_figures.append(
+            OrganisationFigures(
+                code=organisation.code,
+                is_acute=organisation.kind == OrganisationKind.ACUTE,
+                mofd_total=block["total"] if block else None,
+                mofd_p1_p3=sum(by_pathway[p] for p in MOFD_P1_P3) if by_pathway else None,
+                occupied_ga_adult=occupied_by_org.get(organisation.pk),
+            )
+        )
+    vw_system = virtual_wards["system"]
+    return Figures(
+        sites=tuple(site_figures),
+        organisations=tuple(organisation_figures),
+        system=SystemFigures(vw_utilisation_pct=vw_system["pct"] if vw_system else None),
+    )
+
+
+def escalation_figures(*, now: datetime) -> Figures:
+    """Everything the rules look at, now, in a fixed number of queries."""
+    return figures_build(
+        sites=list(board_sites()),
+        organisations=list(Organisation.objects.all()),
+        occupancy=board_occupancy(now=now),
+        handovers=board_handovers(now=now),
+        mofd=board_mofd(now=now),
+        virtual_wards=board_virtual_wards(now=now),
+    )
+
+
+def rule_specs() -> list[RuleSpec]:
+    """The enabled rules with their thresholds."""
+    return [
+        RuleSpec(
+            code=rule.code,
+            amber=float(rule.amber),
+            red=None if rule.red is None else float(rule.red),
+        )
+        for rule in EscalationRule.objects.filter(enabled=True)
+    ]
+
+
+def alerts_list(*, status: str = AlertStatus.OPEN):
+    """Alerts of one status, newest first."""
+    alerts = Alert.objects.select_related("acknowledged_by")
+    if status == AlertStatus.OPEN:
+        alerts = alerts.open()
+    elif status == AlertStatus.ACKNOWLEDGED:
+        alerts = alerts.acknowledged()
+    elif status == AlertStatus.CLOSED:
+        alerts = alerts.closed()
+    else:
+        raise ValueError(f"unknown alert status {status!r}")
+    return alerts.order_by("-raised_at", "-pk")
+
+
+def alerts_open_by_severity():
+    """Open alerts for the board: red first, then newest."""
+    rank = Case(
+        When(severity=Severity.RED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return alerts_list(status=AlertStatus.OPEN).order_by(rank, "-raised_at", "-pk")
+
+
+def alert_out(alert: Alert) -> dict[str, Any]:
+    """The alert as API.md shows it on the board (``AlertOut``)."""
+    return {
+        "id": alert.pk,
+        "rule": alert.rule_id,
+        "scope": alert.scope,
+        "severity": alert.severity,
+        "raised_at": alert.raised_at,
+        "message": alert.message,
+        "acknowledged_by": (
+            alert.acknowledged_by.get_username() if alert.acknowledged_by_id else None
+        ),
+    }
+
+
+def alert_detail_out(alert: Alert) -> dict[str, Any]:
+    """``alert_out`` plus the acknowledgement and the end of the alert (the alerts API)."""
+    return alert_out(alert) | {
+        "scope_kind": alert.scope_kind,
+        "acknowledged_at": alert.acknowledged_at,
+        "acknowledgement_note": alert.acknowledgement_note,
+        "closed_at": alert.closed_at,
+    }
+
+
+def board_escalation(*, now: datetime, figures: Figures | None = None) -> dict[str, Any]:
+    """OPEL and open alerts for the board.
+
+    ``{"site_opel": {site_code: int|None}, "site_opel_detail": {site_code: {"level",
+    "parameters": {name: {"value", "level"}}}}, "system_opel": int|None,
+    "open_alerts_by_scope": {scope: count}, "alerts": [AlertOut]}``
+    """
+    if figures is None:
+        figures = escalation_figures(now=now)
+    opel = opel_sites(figures, settings.SCC_OPEL_THRESHOLDS)
+    available = {site.code: site.available for site in figures.sites}
+    alerts = list(alerts_open_by_severity())
+    return {
+        "site_opel": {code: result.level for code, result in opel.items()},
+        "site_opel_detail": {
+            code: {
+                "level": result.level,
+                "parameters": {
+                    name: {"value": p.value, "level": p.level}
+                    for name, p in result.parameters.items()
+                },
+            }
+            for code, result in opel.items()
+        },
+        "system_opel": opel_system((r.level, available[code]) for code, r in opel.items()),
+        "open_alerts_by_scope": dict(Counter(alert.scope for alert in alerts)),
+        "alerts": [alert_out(alert) for alert in alerts],
+    }
