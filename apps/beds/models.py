@@ -131,12 +131,12 @@ class BedCurrent(models.Model):
     the bed's status is then unknown.
     """
 
-    bed = models.OneToOneField(Bed, on_delete=models.CASCADE, primary_key=True, related_name="current")
+    bed = models.OneToOneField(
+        Bed, on_delete=models.CASCADE, primary_key=True, related_name="current"
+    )
     status = models.CharField(max_length=8, choices=BedStatus.choices)
     since = models.DateTimeField(help_text="as_at of the sitrep that put the bed in this status.")
-    submission = models.ForeignKey(
-        "sitreps.Submission", on_delete=models.PROTECT, related_name="+"
-    )
+    submission = models.ForeignKey("sitreps.Submission", on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
         return f"{self.bed_id} {self.status}"

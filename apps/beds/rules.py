@@ -17,7 +17,7 @@ OCCUPANCY_STANDARD_PCT = 92
 
 
 def occupancy_pct(occupied: int, available: int) -> float | None:
-    """``100 × occupied / available`` to one decimal, half up; ``None`` when nothing is open."""
+    """``100 * occupied / available`` to one decimal, half up; ``None`` when nothing is open."""
     if available <= 0:
         return None
     # Tenths of a per cent, rounded half up without going through binary floats.
@@ -26,7 +26,7 @@ def occupancy_pct(occupied: int, available: int) -> float | None:
 
 
 def bed_gap(occupied: int, available: int, *, standard_pct: int = OCCUPANCY_STANDARD_PCT) -> int:
-    """Beds needed to bring occupancy down to the standard: ⌈100·occupied/92⌉ − available."""
+    """Beds needed to reach the standard: ceil(100 * occupied / 92) - available."""
     return (100 * occupied + standard_pct - 1) // standard_pct - available
 
 
@@ -118,8 +118,7 @@ def counts_problems(
     if counts.escalation_open > escalation_beds:
         add(
             "escalation_open",
-            f"{counts.escalation_open} escalation beds open but the ward has "
-            f"{escalation_beds}.",
+            f"{counts.escalation_open} escalation beds open but the ward has {escalation_beds}.",
         )
     if counts.escalation_open > counts.available:
         add(
@@ -142,7 +141,7 @@ def counts_problems(
     ):
         add(
             "non_field_errors",
-            f"{counts.core_open} open core beds (occupied + vacant − escalation_open) and "
+            f"{counts.core_open} open core beds (occupied + vacant - escalation_open) and "
             f"{counts.closed} closed is more than the ward's {core_beds} core beds.",
         )
     return problems

@@ -84,9 +84,7 @@ class WardRow:
 def site_wards(*, site: Site) -> list[WardRow]:
     """The site's wards with their current state and when each last reported (one query)."""
     wards = (
-        Ward.objects.filter(site=site)
-        .select_related("current__state")
-        .order_by("bed_type", "code")
+        Ward.objects.filter(site=site).select_related("current__state").order_by("bed_type", "code")
     )
     out = []
     for ward in wards:

@@ -171,9 +171,7 @@ def _as_at_rows(cursor, *, t: datetime, site_id: int | None) -> list[tuple]:
         "ward_state": _t(WardState),
     }
     if site_id is None:
-        sql = _AS_AT_SQL.format(
-            **tables, site_col="NULL::bigint", where="", group="w.bed_type"
-        )
+        sql = _AS_AT_SQL.format(**tables, site_col="NULL::bigint", where="", group="w.bed_type")
     else:
         sql = _AS_AT_SQL.format(
             **tables,

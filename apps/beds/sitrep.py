@@ -114,9 +114,7 @@ def _resolve_bed_list(
     return WardReport(ward.pk, ward.code, WardStateSource.BED_LIST, occupancy, beds), {}
 
 
-def _resolve_counts(
-    ward: Ward, counts: dict[str, int]
-) -> tuple[WardReport | None, dict[str, Any]]:
+def _resolve_counts(ward: Ward, counts: dict[str, int]) -> tuple[WardReport | None, dict[str, Any]]:
     occupancy = rules.Occupancy(
         occupied=counts["occupied"],
         vacant=counts["vacant"],

@@ -13,16 +13,16 @@ from apps.beds.rules import (
     occupancy_total,
 )
 
-O, V, C, N = BedStatus.OCCUPIED, BedStatus.VACANT, BedStatus.CLOSED, BedStatus.NOT_OPEN
+OCC, V, C, N = BedStatus.OCCUPIED, BedStatus.VACANT, BedStatus.CLOSED, BedStatus.NOT_OPEN
 
 
 def _worked_example() -> tuple[Occupancy, Occupancy]:
     # Ward A (20 core, 2 escalation): 17 core occupied, 2 vacant, 1 closed, one escalation
     # bed occupied (the other not listed). Ward B (10 core): 10 occupied.
     ward_a = bed_list_occupancy(
-        [(False, O)] * 17 + [(False, V)] * 2 + [(False, C)] + [(True, O), (True, N)]
+        [(False, OCC)] * 17 + [(False, V)] * 2 + [(False, C)] + [(True, OCC), (True, N)]
     )
-    ward_b = bed_list_occupancy([(False, O)] * 10)
+    ward_b = bed_list_occupancy([(False, OCC)] * 10)
     return ward_a, ward_b
 
 
@@ -65,7 +65,7 @@ def test_all_closed_has_no_pct_and_no_gap():
 
 
 def test_escalation_only_counts_open_escalation_beds_not_closed_ones():
-    ward = bed_list_occupancy([(True, O), (True, O), (True, V), (True, N), (True, N)])
+    ward = bed_list_occupancy([(True, OCC), (True, OCC), (True, V), (True, N), (True, N)])
     assert ward.block() == {
         "occupied": 2,
         "available": 3,
@@ -117,7 +117,7 @@ def test_bed_gap_follows_another_standard_when_given():
 def test_a_shut_escalation_bed_is_not_open_not_closed():
     assert bed_status_held(C, escalation=True) == N
     assert bed_status_held(C, escalation=False) == C
-    assert bed_status_held(O, escalation=True) == O
+    assert bed_status_held(OCC, escalation=True) == OCC
 
 
 def test_counts_that_fit_the_estate_have_no_problems():

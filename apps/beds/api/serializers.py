@@ -81,6 +81,21 @@ class CountsIn(serializers.Serializer):
     escalation_open = serializers.IntegerField(min_value=0, max_value=_MAX_COUNT, default=0)
 
 
+class IndexedListSerializer(serializers.ListSerializer):
+    """Item errors keyed by index, only for the bad items: ``{"2": {...}}`` (API.md)."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail
+            if isinstance(detail, list) and all(isinstance(e, dict) for e in detail):
+                raise serializers.ValidationError(
+                    {i: errors for i, errors in enumerate(detail) if errors}
+                ) from exc
+            raise
+
+
 class WardIn(serializers.Serializer):
     ward = serializers.CharField(max_length=32)
     beds = BedListField(
@@ -92,6 +107,9 @@ class WardIn(serializers.Serializer):
         help_text="occupied + vacant are the open beds, of which escalation_open are escalation "
         "beds; closed counts closed core beds.",
     )
+
+    class Meta:
+        list_serializer_class = IndexedListSerializer
 
     def validate(self, attrs):
         if ("beds" in attrs) == ("counts" in attrs):
