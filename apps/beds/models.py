@@ -135,8 +135,9 @@ class BedCurrent(models.Model):
         Bed, on_delete=models.CASCADE, primary_key=True, related_name="current"
     )
     status = models.CharField(max_length=8, choices=BedStatus.choices)
+    # Who said so is on the bed's latest BedStatusChange; not repeated here, so that a
+    # 1,000-bed list does not check a thousand more foreign keys at commit.
     since = models.DateTimeField(help_text="as_at of the sitrep that put the bed in this status.")
-    submission = models.ForeignKey("sitreps.Submission", on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
         return f"{self.bed_id} {self.status}"

@@ -125,12 +125,11 @@ def _bed_statuses_apply(
     to_statuses = [c[2] for c in changed]
     cursor.execute(
         f"""
-        INSERT INTO {_t(BedCurrent)} (bed_id, status, since, submission_id)
-        SELECT b, s, %s, %s FROM unnest(%s::bigint[], %s::text[]) AS t(b, s)
-        ON CONFLICT (bed_id) DO UPDATE SET
-            status = EXCLUDED.status, since = EXCLUDED.since, submission_id = EXCLUDED.submission_id
+        INSERT INTO {_t(BedCurrent)} (bed_id, status, since)
+        SELECT b, s, %s FROM unnest(%s::bigint[], %s::text[]) AS t(b, s)
+        ON CONFLICT (bed_id) DO UPDATE SET status = EXCLUDED.status, since = EXCLUDED.since
         """,
-        [as_at, submission.pk, bed_ids, to_statuses],
+        [as_at, bed_ids, to_statuses],
     )
     cursor.execute(
         f"""
