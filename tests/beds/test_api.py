@@ -424,3 +424,33 @@ def test_field_errors_name_only_the_bad_wards_by_index(rwe):
     body = sitrep("RWE-LRI", hours_ago(1), counts("LRI-W23", 1, 1), bad_counts)
     errors = _post(rwe, body).json()["wards"]
     assert set(errors) == {"1"} and "occupied" in errors["1"]["counts"]
+
+
+def test_the_schema_describes_the_bed_sitrep(scc_client):
+    schema = scc_client.get("/api/v1/schema/", {"format": "json"}).json()
+    post = schema["paths"]["/api/v1/sitreps/beds/"]["post"]
+    assert set(post["responses"]) >= {"201", "400", "401", "403", "409"}
+    ward = schema["components"]["schemas"]["WardInRequest"]["properties"]
+    bed = schema["components"]["schemas"]["BedInRequest"]["properties"]
+    assert set(ward) == {"ward", "beds", "counts"} and set(bed) == {"bed", "status"}
+    assert set(schema["components"]["schemas"]["BedSitrepOut"]["properties"]) == {
+        "submission",
+        "site",
+        "as_at",
+        "wards",
+    }
+
+
+def test_an_accepted_sitrep_is_recomputed_after_commit(
+    rwe, settings, django_capture_on_commit_callbacks
+):
+    from apps.beds.models import OccupancySnapshot
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    as_at = hours_ago(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(rwe, worked_example(as_at))
+    assert response.status_code == 201
+    snapshot = OccupancySnapshot.objects.get(site__code="RWE-LRI", bed_type="ga_adult")
+    assert (snapshot.taken_at, snapshot.occupied, snapshot.wards_reporting) == (as_at, 28, 2)
+    assert Submission.objects.get(pk=response.json()["submission"]).recomputed_at is not None
