@@ -34,3 +34,16 @@ class BedStatus(models.TextChoices):
     OCCUPIED = "occupied", "Occupied"
     VACANT = "vacant", "Vacant"
     CLOSED = "closed", "Closed"
+    # A shut escalation bed: not "closed" (DOMAIN.md), simply not open. Never sent, only held.
+    NOT_OPEN = "not_open", "Not open"
+
+
+# What a bed list may say of a bed (API.md).
+REPORTED_BED_STATUSES = (BedStatus.OCCUPIED, BedStatus.VACANT, BedStatus.CLOSED)
+
+
+class WardStateSource(models.TextChoices):
+    """How a ward's state was reported."""
+
+    BED_LIST = "bed_list", "Bed list"
+    COUNTS = "counts", "Counts"

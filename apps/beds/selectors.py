@@ -1,12 +1,23 @@
-"""Reads for the estate and bed state."""
+"""Reads for the estate and bed state. Figures are summed in SQL; rules.py derives the rest."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
-from .choices import BED_HOLDING_KINDS
-from .models import Site
+from django.conf import settings
+from django.db.models import Count, Max, Q, Sum
+
+from .choices import BED_HOLDING_KINDS, BedType
+from .models import Bed, BedStatusChange, OccupancySnapshot, Site, Ward, WardCurrent, WardState
+from .rules import OCCUPANCY_STANDARD_PCT, Occupancy
+
+_COUNTS = ("occupied", "vacant", "closed", "escalation_open")
+
+
+def _standard_pct() -> int:
+    return getattr(settings, "SCC_OCCUPANCY_STANDARD_PCT", OCCUPANCY_STANDARD_PCT)
 
 
 def board_sites():
@@ -18,7 +29,159 @@ def board_sites():
     )
 
 
+def _sums(prefix: str, condition: Q | None = None) -> dict[str, Sum]:
+    return {name: Sum(f"{prefix}{name}", filter=condition) for name in _COUNTS}
+
+
+def _occupancy(row: dict[str, Any]) -> Occupancy:
+    return Occupancy(**{name: row[name] or 0 for name in _COUNTS})
+
+
 def board_occupancy(*, now: datetime) -> dict[str, Any]:
     """Adult G&A occupancy: ``{"system": block, "sites": {site_id: block},
-    "last_sitrep_at": {site_id: datetime}}``. Filled by the bed-state issue."""
-    return {"system": None, "sites": {}, "last_sitrep_at": {}}
+    "last_sitrep_at": {site_id: datetime}}``.
+
+    Blocks have the fields of ``OccupancyOut``; a site none of whose adult G&A wards has ever
+    reported has block ``None`` (unknown, not empty). ``last_sitrep_at`` is the newest state of
+    any of the site's wards. Two queries, whatever the estate. Current state is read live, so
+    ``now`` does not change the figures.
+    """
+    current = WardCurrent.objects.filter(ward__site__organisation__kind__in=BED_HOLDING_KINDS)
+    ga_adult = Q(ward__bed_type=BedType.GA_ADULT)
+    rows = current.values("ward__site_id").annotate(
+        last_sitrep_at=Max("as_at"),
+        ga_adult_wards=Count("pk", filter=ga_adult),
+        **_sums("state__", ga_adult),
+    )
+    standard = _standard_pct()
+    sites: dict[int, dict[str, Any] | None] = {}
+    last_sitrep_at: dict[int, datetime] = {}
+    for row in rows:
+        site_id = row["ward__site_id"]
+        last_sitrep_at[site_id] = row["last_sitrep_at"]
+        sites[site_id] = (
+            _occupancy(row).block(standard_pct=standard) if row["ga_adult_wards"] else None
+        )
+    system = current.filter(ga_adult).aggregate(wards=Count("pk"), **_sums("state__"))
+    return {
+        "system": _occupancy(system).block(standard_pct=standard) if system["wards"] else None,
+        "sites": sites,
+        "last_sitrep_at": last_sitrep_at,
+    }
+
+
+# --------------------------------------------------------------------------- site page
+
+
+@dataclass(frozen=True)
+class WardRow:
+    ward: Ward
+    last_sitrep_at: datetime | None
+    source: str | None
+    occupancy: Occupancy | None  # None: the ward has never reported (unknown, not empty)
+
+
+def site_wards(*, site: Site) -> list[WardRow]:
+    """The site's wards with their current state and when each last reported (one query)."""
+    wards = (
+        Ward.objects.filter(site=site).select_related("current__state").order_by("bed_type", "code")
+    )
+    out = []
+    for ward in wards:
+        current = getattr(ward, "current", None)
+        if current is None:
+            out.append(WardRow(ward, None, None, None))
+            continue
+        state = current.state
+        out.append(
+            WardRow(
+                ward,
+                current.as_at,
+                state.source,
+                Occupancy(state.occupied, state.vacant, state.closed, state.escalation_open),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class BedRow:
+    code: str
+    ward_code: str
+    escalation: bool
+    status: str | None  # None: unknown (never in a bed list, or counts replaced the list)
+    since: datetime | None
+
+
+def site_bed_map(*, site: Site) -> list[BedRow]:
+    """Every bed of the site with its current status and escalation flag (one query)."""
+    beds = (
+        Bed.objects.filter(ward__site=site)
+        .order_by("ward__code", "escalation", "code")
+        .values_list("code", "ward__code", "escalation", "current__status", "current__since")
+    )
+    return [BedRow(*row) for row in beds]
+
+
+def bed_history(*, bed: Bed, limit: int = 100):
+    """A bed's status changes, newest first, with the submission that said so (who, when)."""
+    return BedStatusChange.objects.filter(bed=bed).select_related(
+        "submission__organisation", "submission__api_key"
+    )[:limit]
+
+
+def ward_history(*, ward: Ward, since: datetime):
+    """A ward's states since a time, newest first, including late deliveries."""
+    return WardState.objects.filter(ward=ward, as_at__gte=since).select_related("submission")
+
+
+def site_occupancy_history(
+    *, site: Site, now: datetime, days: int = 7, bed_type: str = BedType.GA_ADULT
+) -> list[OccupancySnapshot]:
+    """Snapshots of a site's figures for one bed type over the last ``days``, oldest first,
+    starting with the last one before the window so a chart has a value at its left edge."""
+    start = now - timedelta(days=days)
+    snapshots = OccupancySnapshot.objects.filter(site=site, bed_type=bed_type)
+    before = snapshots.filter(taken_at__lt=start).order_by("-taken_at")[:1]
+    within = snapshots.filter(taken_at__gte=start, taken_at__lte=now).order_by("taken_at")
+    return [*before, *within]
+
+
+@dataclass(frozen=True)
+class Figures:
+    occupancy: Occupancy | None  # None when no ward of the group has reported
+    wards_reporting: int
+    wards_total: int
+
+
+def occupancy_by_bed_type(
+    *,
+    level: Literal["site", "organisation", "system"],
+    site: Site | None = None,
+    organisation_id: int | None = None,
+) -> dict[Any, dict[str, Figures]]:
+    """Current figures by bed type, summed in SQL: ``{key: {bed_type: Figures}}``.
+
+    ``key`` is the site id, the organisation id, or ``"system"``. Narrow with ``site`` or
+    ``organisation_id``. One query.
+    """
+    wards = Ward.objects.filter(site__organisation__kind__in=BED_HOLDING_KINDS)
+    if site is not None:
+        wards = wards.filter(site=site)
+    if organisation_id is not None:
+        wards = wards.filter(site__organisation_id=organisation_id)
+    group = {"site": ["site_id"], "organisation": ["site__organisation_id"], "system": []}[level]
+    rows = wards.values(*group, "bed_type").annotate(
+        wards_total=Count("pk"),
+        wards_reporting=Count("current"),
+        **_sums("current__state__"),
+    )
+    out: dict[Any, dict[str, Figures]] = {}
+    for row in rows.order_by(*group, "bed_type"):
+        key = row[group[0]] if group else "system"
+        out.setdefault(key, {})[row["bed_type"]] = Figures(
+            _occupancy(row) if row["wards_reporting"] else None,
+            row["wards_reporting"],
+            row["wards_total"],
+        )
+    return out

@@ -1,4 +1,11 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from apps.sitreps.exceptions import ScopeError
+from apps.sitreps.fields import SitrepTimeField
+
+from ..choices import REPORTED_BED_STATUSES
+from ..models import Site
 
 
 class OccupancyOut(serializers.Serializer):
@@ -11,3 +18,145 @@ class OccupancyOut(serializers.Serializer):
     escalation_open = serializers.IntegerField()
     closed = serializers.IntegerField()
     bed_gap = serializers.IntegerField()
+
+
+# --------------------------------------------------------------------------- POST sitreps/beds
+
+# Counts far beyond any ward; keeps sums well inside PostgreSQL integers.
+_MAX_COUNT = 10_000
+
+
+class BedIn(serializers.Serializer):
+    """One bed of a bed list (documents the shape; ``BedListField`` does the checking)."""
+
+    bed = serializers.CharField(max_length=48, help_text="The bed's code, e.g. LRI-W22-B01.")
+    status = serializers.ChoiceField(choices=[(s.value, s.label) for s in REPORTED_BED_STATUSES])
+
+
+@extend_schema_field(BedIn(many=True))
+class BedListField(serializers.Field):
+    """A ward's bed list as ``[(code, status)]``, checked in one pass.
+
+    A 1,000-bed site would otherwise cost two thousand nested field runs per sitrep. Errors are
+    keyed by the index of the bed, like a nested list serializer's.
+    """
+
+    default_error_messages = {"not_a_list": "Expected a list of beds."}
+    _statuses = frozenset(REPORTED_BED_STATUSES)
+    _status_names = ", ".join(REPORTED_BED_STATUSES)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list")
+        beds: list[tuple[str, str]] = []
+        errors: dict[int, dict[str, list[str]]] = {}
+        for i, item in enumerate(data):
+            if not isinstance(item, dict):
+                errors[i] = {"non_field_errors": ["Expected an object with bed and status."]}
+                continue
+            code, status = item.get("bed"), item.get("status")
+            problems = {}
+            if not isinstance(code, str) or not code.strip():
+                problems["bed"] = ["Give the bed's code."]
+            elif len(code) > 48:
+                problems["bed"] = ["A bed code has at most 48 characters."]
+            if status not in self._statuses:
+                problems["status"] = [f"{status!r} is not one of {self._status_names}."]
+            if problems:
+                errors[i] = problems
+            else:
+                beds.append((code.strip(), status))
+        if errors:
+            raise serializers.ValidationError(errors)
+        return beds
+
+    def to_representation(self, value):
+        return [{"bed": code, "status": status} for code, status in value]
+
+
+class CountsIn(serializers.Serializer):
+    occupied = serializers.IntegerField(min_value=0, max_value=_MAX_COUNT)
+    vacant = serializers.IntegerField(min_value=0, max_value=_MAX_COUNT)
+    closed = serializers.IntegerField(min_value=0, max_value=_MAX_COUNT, default=0)
+    escalation_open = serializers.IntegerField(min_value=0, max_value=_MAX_COUNT, default=0)
+
+
+class IndexedListSerializer(serializers.ListSerializer):
+    """Item errors keyed by index, only for the bad items: ``{"2": {...}}`` (API.md)."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail
+            if isinstance(detail, list) and all(isinstance(e, dict) for e in detail):
+                raise serializers.ValidationError(
+                    {i: errors for i, errors in enumerate(detail) if errors}
+                ) from exc
+            raise
+
+
+class WardIn(serializers.Serializer):
+    ward = serializers.CharField(max_length=32)
+    beds = BedListField(
+        required=False,
+        help_text="Every core bed of the ward; an escalation bed not listed is not open.",
+    )
+    counts = CountsIn(
+        required=False,
+        help_text="occupied + vacant are the open beds, of which escalation_open are escalation "
+        "beds; closed counts closed core beds.",
+    )
+
+    class Meta:
+        list_serializer_class = IndexedListSerializer
+
+    def validate(self, attrs):
+        if ("beds" in attrs) == ("counts" in attrs):
+            raise serializers.ValidationError("Give either beds or counts for a ward.")
+        return attrs
+
+
+class BedSitrepIn(serializers.Serializer):
+    """Bed state of one site at ``as_at`` (API.md ``POST /api/v1/sitreps/beds/``).
+
+    Bed-list errors are keyed by the bed's index; core beds left out of a list are named under
+    ``wards.<i>.beds.missing``.
+    """
+
+    site = serializers.CharField(max_length=32)
+    as_at = SitrepTimeField()
+    wards = WardIn(many=True, allow_empty=False)
+
+    def validate_site(self, code: str) -> Site:
+        site = Site.objects.select_related("organisation").filter(code=code).first()
+        if site is None:
+            raise serializers.ValidationError(f"Unknown site {code}.")
+        organisation = self.context["organisation"]
+        if site.organisation_id != organisation.pk:
+            raise ScopeError(
+                f"{site.code} belongs to {site.organisation.code}; "
+                f"this key reports for {organisation.code}."
+            )
+        return site
+
+    def validate(self, attrs):
+        from ..sitrep import bed_sitrep_resolve  # the handler module imports this one
+
+        attrs["wards"] = bed_sitrep_resolve(site=attrs["site"], wards=attrs["wards"])
+        return attrs
+
+
+class WardAppliedOut(serializers.Serializer):
+    ward = serializers.CharField()
+    current = serializers.BooleanField(
+        help_text="False when a newer state of the ward was already held: this one is archived "
+        "in the ward's history but does not change its current state."
+    )
+
+
+class BedSitrepOut(serializers.Serializer):
+    submission = serializers.IntegerField()
+    site = serializers.CharField()
+    as_at = serializers.DateTimeField()
+    wards = WardAppliedOut(many=True)

@@ -1,0 +1,147 @@
+"""Bed-state figures (DOMAIN.md "Beds and occupancy"): plain values in, plain values out.
+
+No ORM and no clock here. Everything is whole-number arithmetic so that a ward, a site and the
+system give exactly the figures DOMAIN.md defines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .choices import BedStatus
+
+# DOMAIN.md: occupancy above this (per cent) needs more beds; bed_gap brings it back.
+OCCUPANCY_STANDARD_PCT = 92
+
+
+def occupancy_pct(occupied: int, available: int) -> float | None:
+    """``100 * occupied / available`` to one decimal, half up; ``None`` when nothing is open."""
+    if available <= 0:
+        return None
+    # Tenths of a per cent, rounded half up without going through binary floats.
+    tenths = (2000 * occupied + available) // (2 * available)
+    return tenths / 10
+
+
+def bed_gap(occupied: int, available: int, *, standard_pct: int = OCCUPANCY_STANDARD_PCT) -> int:
+    """Beds needed to reach the standard: ceil(100 * occupied / 92) - available."""
+    return (100 * occupied + standard_pct - 1) // standard_pct - available
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """The counts of one ward, or the sum over many; every other figure derives from them."""
+
+    occupied: int = 0
+    vacant: int = 0
+    closed: int = 0
+    escalation_open: int = 0
+
+    @property
+    def available(self) -> int:
+        return self.occupied + self.vacant
+
+    @property
+    def core_open(self) -> int:
+        return self.available - self.escalation_open
+
+    @property
+    def pct(self) -> float | None:
+        return occupancy_pct(self.occupied, self.available)
+
+    def bed_gap(self, *, standard_pct: int = OCCUPANCY_STANDARD_PCT) -> int:
+        return bed_gap(self.occupied, self.available, standard_pct=standard_pct)
+
+    def __add__(self, other: Occupancy) -> Occupancy:
+        return Occupancy(
+            self.occupied + other.occupied,
+            self.vacant + other.vacant,
+            self.closed + other.closed,
+            self.escalation_open + other.escalation_open,
+        )
+
+    def block(self, *, standard_pct: int = OCCUPANCY_STANDARD_PCT) -> dict[str, Any]:
+        """The fields of ``OccupancyOut`` (API.md board ``occupancy``)."""
+        return {
+            "occupied": self.occupied,
+            "available": self.available,
+            "pct": self.pct,
+            "core_open": self.core_open,
+            "escalation_open": self.escalation_open,
+            "closed": self.closed,
+            "bed_gap": self.bed_gap(standard_pct=standard_pct),
+        }
+
+
+def occupancy_total(parts: Iterable[Occupancy]) -> Occupancy:
+    total = Occupancy()
+    for part in parts:
+        total += part
+    return total
+
+
+def bed_status_held(status: str, *, escalation: bool) -> str:
+    """What a reported status means for the bed: a shut escalation bed is not open, not closed."""
+    if escalation and status == BedStatus.CLOSED:
+        return BedStatus.NOT_OPEN
+    return status
+
+
+def bed_list_occupancy(beds: Iterable[tuple[bool, str]]) -> Occupancy:
+    """Counts of a ward from its beds as ``(escalation, held status)``; unlisted beds not open."""
+    occupied = vacant = closed = escalation_open = 0
+    for escalation, status in beds:
+        if status == BedStatus.OCCUPIED:
+            occupied += 1
+        elif status == BedStatus.VACANT:
+            vacant += 1
+        elif status == BedStatus.CLOSED and not escalation:
+            closed += 1
+        else:
+            continue
+        if escalation:
+            escalation_open += 1
+    return Occupancy(occupied, vacant, closed, escalation_open)
+
+
+def counts_problems(
+    counts: Occupancy, *, core_beds: int, escalation_beds: int
+) -> dict[str, list[str]]:
+    """Why reported counts do not fit a ward's estate, keyed by the count to blame ({} if fine)."""
+    problems: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        problems.setdefault(name, []).append(message)
+
+    if counts.escalation_open > escalation_beds:
+        add(
+            "escalation_open",
+            f"{counts.escalation_open} escalation beds open but the ward has {escalation_beds}.",
+        )
+    if counts.escalation_open > counts.available:
+        add(
+            "escalation_open",
+            f"{counts.escalation_open} escalation beds open is more than the "
+            f"{counts.available} open beds (occupied + vacant).",
+        )
+    if counts.closed > core_beds:
+        add("closed", f"{counts.closed} closed is more than the ward's {core_beds} core beds.")
+    if counts.available > core_beds + escalation_beds:
+        add(
+            "non_field_errors",
+            f"{counts.available} open beds (occupied + vacant) is more than the ward's "
+            f"{core_beds} core and {escalation_beds} escalation beds.",
+        )
+    if (
+        counts.escalation_open <= counts.available
+        and counts.closed <= core_beds
+        and counts.core_open + counts.closed > core_beds
+    ):
+        add(
+            "non_field_errors",
+            f"{counts.core_open} open core beds (occupied + vacant - escalation_open) and "
+            f"{counts.closed} closed is more than the ward's {core_beds} core beds.",
+        )
+    return problems

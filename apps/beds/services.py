@@ -1,0 +1,248 @@
+"""Writes of bed state: applying a bed sitrep, and occupancy snapshots for trends.
+
+The apply path is a handful of set-based statements whatever the number of wards and beds
+(``unnest`` of arrays, ``INSERT .. ON CONFLICT``), so a 1,000-bed site costs about what a raw
+upsert of its rows costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import connection
+
+from .choices import BED_HOLDING_KINDS
+from .models import (
+    Bed,
+    BedCurrent,
+    BedStatusChange,
+    OccupancySnapshot,
+    Organisation,
+    Site,
+    Ward,
+    WardCurrent,
+    WardState,
+)
+
+if TYPE_CHECKING:
+    from apps.sitreps.models import Submission
+
+    from .sitrep import WardReport
+
+
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def ward_states_apply(
+    *, submission: Submission, as_at: datetime, reports: list[WardReport]
+) -> set[int]:
+    """Record each ward's state at ``as_at`` and make it current where it is the newest.
+
+    Runs inside the ingest transaction. A correction (same ward and ``as_at``) replaces the
+    history row; an older delivery is kept in the history but leaves the current state alone.
+    Returns the ids of the wards whose current state this submission now is.
+    """
+    if not reports:
+        return set()
+    reports = sorted(reports, key=lambda r: r.ward_id)  # one lock order for every writer
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {_t(WardState)}
+                (ward_id, as_at, submission_id, source, occupied, vacant, closed, escalation_open)
+            SELECT w, %s, %s, s, o, v, c, e
+            FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::int[], %s::int[], %s::int[])
+                AS t(w, s, o, v, c, e)
+            ORDER BY w
+            ON CONFLICT (ward_id, as_at) DO UPDATE SET
+                submission_id = EXCLUDED.submission_id, source = EXCLUDED.source,
+                occupied = EXCLUDED.occupied, vacant = EXCLUDED.vacant,
+                closed = EXCLUDED.closed, escalation_open = EXCLUDED.escalation_open
+            RETURNING ward_id, id
+            """,
+            [
+                as_at,
+                submission.pk,
+                [r.ward_id for r in reports],
+                [r.source for r in reports],
+                [r.occupancy.occupied for r in reports],
+                [r.occupancy.vacant for r in reports],
+                [r.occupancy.closed for r in reports],
+                [r.occupancy.escalation_open for r in reports],
+            ],
+        )
+        state_of = dict(cursor.fetchall())
+        # The conditional upsert is the claim: it locks the ward's current row, and a writer
+        # holding an older as_at finds the newer one there and changes nothing.
+        cursor.execute(
+            f"""
+            INSERT INTO {_t(WardCurrent)} AS cur (ward_id, state_id, as_at)
+            SELECT w, s, %s FROM unnest(%s::bigint[], %s::bigint[]) AS t(w, s) ORDER BY w
+            ON CONFLICT (ward_id) DO UPDATE SET state_id = EXCLUDED.state_id, as_at = EXCLUDED.as_at
+            WHERE cur.as_at <= EXCLUDED.as_at
+            RETURNING ward_id
+            """,
+            [as_at, list(state_of), list(state_of.values())],
+        )
+        current = {row[0] for row in cursor.fetchall()}
+        listed = [r for r in reports if r.ward_id in current and r.beds is not None]
+        counted = [r.ward_id for r in reports if r.ward_id in current and r.beds is None]
+        if listed:
+            _bed_statuses_apply(cursor, submission=submission, as_at=as_at, reports=listed)
+        if counted:
+            # Counts say nothing about single beds: their status is unknown from now on.
+            cursor.execute(
+                f"DELETE FROM {_t(BedCurrent)} WHERE bed_id IN "
+                f"(SELECT id FROM {_t(Bed)} WHERE ward_id = ANY(%s))",
+                [counted],
+            )
+    return current
+
+
+def _bed_statuses_apply(
+    cursor, *, submission: Submission, as_at: datetime, reports: list[WardReport]
+) -> None:
+    """Current status of each listed bed, and a change row for each bed whose status moved."""
+    cursor.execute(
+        f"SELECT c.bed_id, c.status FROM {_t(BedCurrent)} c JOIN {_t(Bed)} b ON b.id = c.bed_id "
+        "WHERE b.ward_id = ANY(%s)",
+        [[r.ward_id for r in reports]],
+    )
+    held = dict(cursor.fetchall())
+    changed = [
+        (bed_id, held.get(bed_id), status)
+        for r in reports
+        for bed_id, status in r.beds
+        if held.get(bed_id) != status
+    ]
+    if not changed:
+        return
+    bed_ids = [c[0] for c in changed]
+    from_statuses = [c[1] for c in changed]
+    to_statuses = [c[2] for c in changed]
+    cursor.execute(
+        f"""
+        INSERT INTO {_t(BedCurrent)} (bed_id, status, since)
+        SELECT b, s, %s FROM unnest(%s::bigint[], %s::text[]) AS t(b, s)
+        ON CONFLICT (bed_id) DO UPDATE SET status = EXCLUDED.status, since = EXCLUDED.since
+        """,
+        [as_at, bed_ids, to_statuses],
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO {_t(BedStatusChange)} (bed_id, from_status, to_status, at, submission_id)
+        SELECT b, f, s, %s, %s FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS t(b, f, s)
+        """,
+        [as_at, submission.pk, bed_ids, from_statuses, to_statuses],
+    )
+
+
+# --------------------------------------------------------------------------- snapshots
+
+# Each ward's latest state at or before %(t)s, summed per (site, bed type). One index probe per
+# ward on (ward_id, as_at); wards without a state by then count in wards_total only.
+_AS_AT_SQL = """
+SELECT {site_col}, w.bed_type, count(*) AS wards_total, count(s.ward_id) AS wards_reporting,
+       coalesce(sum(s.occupied), 0), coalesce(sum(s.vacant), 0),
+       coalesce(sum(s.closed), 0), coalesce(sum(s.escalation_open), 0)
+FROM {ward} w
+JOIN {site} si ON si.id = w.site_id
+JOIN {organisation} o ON o.id = si.organisation_id AND o.kind = ANY(%(kinds)s)
+LEFT JOIN LATERAL (
+    SELECT ws.ward_id, ws.occupied, ws.vacant, ws.closed, ws.escalation_open
+    FROM {ward_state} ws
+    WHERE ws.ward_id = w.id AND ws.as_at <= %(t)s
+    ORDER BY ws.as_at DESC LIMIT 1
+) s ON true
+{where}
+GROUP BY {group}
+"""
+
+
+def _as_at_rows(cursor, *, t: datetime, site_id: int | None) -> list[tuple]:
+    tables = {
+        "ward": _t(Ward),
+        "site": _t(Site),
+        "organisation": _t(Organisation),
+        "ward_state": _t(WardState),
+    }
+    if site_id is None:
+        sql = _AS_AT_SQL.format(**tables, site_col="NULL::bigint", where="", group="w.bed_type")
+    else:
+        sql = _AS_AT_SQL.format(
+            **tables,
+            site_col="w.site_id",
+            where="WHERE w.site_id = %(site)s",
+            group="w.site_id, w.bed_type",
+        )
+    cursor.execute(sql, {"t": t, "site": site_id, "kinds": [str(k) for k in BED_HOLDING_KINDS]})
+    return cursor.fetchall()
+
+
+def occupancy_snapshots_take(*, moments: Mapping[int, Iterable[datetime]]) -> int:
+    """Snapshot each site (and the system) by bed type at the given times; idempotent upsert.
+
+    ``moments`` maps a site id to sitrep ``as_at`` times. Snapshots already taken later than a
+    late delivery are retaken too, since that delivery may change what held then.
+    Returns the number of snapshot rows written.
+    """
+    rows: list[OccupancySnapshot] = []
+    system_times: set[datetime] = set()
+    with connection.cursor() as cursor:
+        for site_id, times in moments.items():
+            times = set(times)
+            if not times:
+                continue
+            later = OccupancySnapshot.objects.filter(
+                site_id=site_id, taken_at__gt=min(times)
+            ).values_list("taken_at", flat=True)
+            times.update(later)
+            system_times.update(times)
+            for t in sorted(times):
+                rows.extend(_snapshots(_as_at_rows(cursor, t=t, site_id=site_id), t))
+        for t in sorted(system_times):
+            rows.extend(_snapshots(_as_at_rows(cursor, t=t, site_id=None), t))
+    if rows:
+        OccupancySnapshot.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["site", "bed_type", "taken_at"],
+            update_fields=[
+                "occupied",
+                "vacant",
+                "closed",
+                "escalation_open",
+                "wards_reporting",
+                "wards_total",
+            ],
+        )
+    return len(rows)
+
+
+def _snapshots(rows: list[tuple], t: datetime) -> list[OccupancySnapshot]:
+    return [
+        OccupancySnapshot(
+            site_id=site_id,
+            bed_type=bed_type,
+            taken_at=t,
+            wards_total=wards_total,
+            wards_reporting=wards_reporting,
+            occupied=occupied,
+            vacant=vacant,
+            closed=closed,
+            escalation_open=escalation_open,
+        )
+        for (
+            site_id,
+            bed_type,
+            wards_total,
+            wards_reporting,
+            occupied,
+            vacant,
+            closed,
+            escalation_open,
+        ) in rows
+    ]
