@@ -9,7 +9,20 @@ from django.db import connection
 from apps.escalation import services
 from apps.escalation.models import Alert, AlertTransition
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# No serialized_rollback: mixed with other transactional tests it reloads content types that
+# their flush already recreated. The default rules are loaded here instead.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def default_rules(transactional_db):
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("apps.escalation.migrations.0002_default_rules").load_defaults(
+        apps, None
+    )
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
