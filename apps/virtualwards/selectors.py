@@ -7,12 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Min, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, Min
 
 from apps.beds.models import System
 
-from .models import VirtualWard, VirtualWardCensus, VirtualWardCurrent, VirtualWardPlan
+from .models import VirtualWard, VirtualWardCensus, VirtualWardPlan
 from .rules import local_month, month_end, months_between, per_100k, utilisation_pct
 
 
@@ -22,7 +21,7 @@ def board_virtual_wards(*, now: datetime) -> dict[str, Any]:
     A ward's figures are its census in force. A ward that has never reported is unknown, not
     empty: its ``capacity``, ``occupied``, ``pct`` and ``as_at`` are null and only its
     ``funded_capacity`` (estate file) is shown. The system sums the wards that have reported,
-    so it equals the sum of the ward blocks. Three queries whatever the number of wards.
+    so it equals the sum of the ward blocks. Two queries whatever the number of wards.
     """
     rows = (
         VirtualWard.objects.order_by("code")
@@ -57,11 +56,14 @@ def board_virtual_wards(*, now: datetime) -> dict[str, Any]:
         }
         for row in rows
     ]
-    totals = VirtualWardCurrent.objects.aggregate(
-        capacity=Coalesce(Sum("census__capacity"), 0),
-        occupied=Coalesce(Sum("census__occupied"), 0),
-        reported=Count("pk"),
-    )
+    # Summed from the rows just read: one snapshot, so the system is always the sum of the
+    # ward blocks (and no second join over the whole census history for the planner to misjudge).
+    reported = [w for w in wards if w["as_at"] is not None]
+    totals = {
+        "capacity": sum(w["capacity"] for w in reported),
+        "occupied": sum(w["occupied"] for w in reported),
+        "reported": len(reported),
+    }
     population = System.objects.order_by("pk").values_list("population", flat=True).first()
     system = {
         "capacity": totals["capacity"],

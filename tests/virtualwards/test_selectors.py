@@ -115,5 +115,5 @@ def test_query_counts_do_not_grow_with_the_wards(history, ingest):
     with CaptureQueriesContext(connection) as plan_big:
         trajectory = vw_plan_vs_actual(now=now)
     assert len(board["wards"]) == 14 and trajectory["months"][-1]["planned"] == 180
-    assert len(board_small) == len(board_big) == 3
+    assert len(board_small) == len(board_big) == 2
     assert len(plan_small) == len(plan_big) == 4
