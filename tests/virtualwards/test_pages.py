@@ -102,3 +102,10 @@ def test_the_page_query_count_does_not_grow_with_the_wards(scc_client, reported,
         html = scc_client.get(PAGE).content.decode()
     assert "Extra 9" in html
     assert len(small) == len(big)
+
+
+def test_the_admin_lists_virtual_wards_plan_and_censuses(admin_client, reported):
+    for path in ("virtualward", "virtualwardplan", "virtualwardcensus"):
+        response = admin_client.get(f"/admin/virtualwards/{path}/")
+        assert response.status_code == 200, path
+    assert b"Frailty" in admin_client.get("/admin/virtualwards/virtualwardcensus/").content
