@@ -24,6 +24,7 @@ def default_rules(transactional_db):
         apps, None
     )
 
+
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
