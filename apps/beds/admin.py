@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from .models import BedStatusChange, OccupancySnapshot, WardState
+from .models import (
+    Bed,
+    BedStatusChange,
+    OccupancySnapshot,
+    Organisation,
+    Site,
+    System,
+    Ward,
+    WardState,
+)
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -52,3 +61,55 @@ class OccupancySnapshotAdmin(_ReadOnly):
     list_filter = ("bed_type", "site")
     list_select_related = ("site",)
     date_hierarchy = "taken_at"
+
+
+# --------------------------------------------------------------------------- the estate
+# Editable here; `manage.py load_estate` is the bulk path for the same records.
+
+
+@admin.register(System)
+class SystemAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "population")
+
+
+class SiteInline(admin.TabularInline):
+    model = Site
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("code", "name")
+    inlines = [SiteInline]
+
+
+class WardInline(admin.TabularInline):
+    model = Ward
+    extra = 0
+    fields = ("code", "name", "bed_type", "core_beds", "escalation_beds")
+    show_change_link = True
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "organisation")
+    list_filter = ("organisation",)
+    search_fields = ("code", "name")
+    inlines = [WardInline]
+
+
+class BedInline(admin.TabularInline):
+    model = Bed
+    extra = 0
+
+
+@admin.register(Ward)
+class WardAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "site", "bed_type", "core_beds", "escalation_beds")
+    list_filter = ("bed_type", "site__organisation", "site")
+    search_fields = ("code", "name")
+    list_select_related = ("site",)
+    inlines = [BedInline]

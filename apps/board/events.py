@@ -20,16 +20,63 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 CHANNEL = "scc:board:events"
+VERSION_KEY = "scc:board:version"
 CLIENT_QUEUE_SIZE = 100
 
 
+def panel_events(changed: set[str] | list[str]) -> list[str]:
+    """Which panels a change touches, as SSE event names the pages' htmx triggers listen to.
+
+    ``beds:RWE-LRI`` and ``handovers:RWE-LRI`` → ``site-RWE-LRI``; ``mofd:RWE`` → the tiles of
+    RWE's sites and ``mofd``; ``alerts:RWE-LRI`` → ``alerts`` and that site; virtual wards →
+    ``virtual-wards``. ``board`` (the system strip) fires for every change.
+    """
+    from apps.beds.models import Site
+
+    events: set[str] = {"board"}
+    organisations: set[str] = set()
+    for name in changed:
+        kind, _, scope = name.partition(":")
+        if kind in ("beds", "handovers"):
+            events.add(f"site-{scope}")
+        elif kind == "mofd":
+            events.add("mofd")
+            organisations.add(scope)
+        elif kind == "alerts":
+            events.update({"alerts", f"site-{scope}"})
+        elif kind == "virtual_wards":
+            events.add("virtual-wards")
+    if organisations:
+        codes = Site.objects.filter(organisation__code__in=organisations).values_list(
+            "code", flat=True
+        )
+        events.update(f"site-{code}" for code in codes)
+    return sorted(events)
+
+
 def board_publish(changed: set[str] | list[str]) -> None:
-    """Tell every open board what changed. Best effort: pages also poll as a fallback."""
-    message = json.dumps({"changed": sorted(changed), "at": timezone.now().isoformat()})
+    """Tell every open page what changed. Best effort: pages also poll as a fallback."""
+    message = json.dumps(
+        {
+            "changed": sorted(changed),
+            "events": panel_events(changed),
+            "at": timezone.now().isoformat(),
+        }
+    )
     try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).publish(CHANNEL, message)
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
+        client.publish(CHANNEL, message)
+        client.incr(VERSION_KEY)
     except redis.RedisError:
         logger.warning("board event not published (Redis unavailable): %s", message)
+
+
+def board_version() -> int:
+    """Bumped on every publish: a cheap ETag for the pages' polling fallback."""
+    try:
+        return int(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).get(VERSION_KEY) or 0)
+    except redis.RedisError:
+        return -1
 
 
 class Broadcaster:
@@ -83,8 +130,3 @@ class Broadcaster:
 
 
 broadcaster = Broadcaster()
-
-
-def sse_event_names(changed: list[str]) -> list[str]:
-    """Event names for htmx triggers: ``beds:RWE-LRI`` → ``beds-RWE-LRI``; plus ``board``."""
-    return ["board", *(name.replace(":", "-") for name in changed)]

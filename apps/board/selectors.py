@@ -1,7 +1,8 @@
 """The board: every figure the SCC sees, composed from each app's aggregates.
 
 Each app answers for all sites in a fixed number of queries, so the board's query count does
-not grow with the estate.
+not grow with the estate. The blocks are computed once and shared with escalation (OPEL and
+alerts read the same figures the board shows).
 """
 
 from __future__ import annotations
@@ -10,20 +11,37 @@ from datetime import datetime
 from typing import Any
 
 from apps.ambulance.selectors import board_handovers
-from apps.beds.models import System
-from apps.beds.selectors import board_occupancy, board_sites
-from apps.discharge.selectors import board_mofd
+from apps.beds.choices import BedType
+from apps.beds.models import Organisation, System
+from apps.beds.selectors import board_occupancy, board_sites, occupancy_by_bed_type
+from apps.discharge.selectors import board_mofd, mofd_count_by_site
+from apps.escalation.selectors import board_escalation, figures_build
+from apps.feeds.selectors import feeds_board
 from apps.virtualwards.selectors import board_virtual_wards
 
 
-def board_build(*, now: datetime) -> dict[str, Any]:
+def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
+    """What ``GET /api/v1/board/`` returns. ``detail`` adds what only the pages show
+    (OPEL parameters, MOFD per site, failing feeds)."""
     sites = list(board_sites())
     occupancy = board_occupancy(now=now)
     handovers = board_handovers(now=now)
     mofd = board_mofd(now=now)
     virtual_wards = board_virtual_wards(now=now)
+    organisations = list(Organisation.objects.all())
+    escalation = board_escalation(
+        now=now,
+        figures=figures_build(
+            sites=sites,
+            organisations=organisations,
+            occupancy=occupancy,
+            handovers=handovers,
+            mofd=mofd,
+            virtual_wards=virtual_wards,
+        ),
+    )
     system = System.objects.first()
-    return {
+    board = {
         "generated_at": now,
         "system": {
             "code": system.code if system else None,
@@ -33,7 +51,7 @@ def board_build(*, now: datetime) -> dict[str, Any]:
             "handovers": handovers["system"],
             "mofd": mofd["system"],
             "virtual_wards": virtual_wards["system"],
-            "opel": None,
+            "opel": escalation["system_opel"],
         },
         "sites": [
             {
@@ -43,11 +61,36 @@ def board_build(*, now: datetime) -> dict[str, Any]:
                 "last_sitrep_at": occupancy["last_sitrep_at"].get(site.pk),
                 "occupancy": occupancy["sites"].get(site.pk),
                 "handovers": handovers["sites"].get(site.pk),
-                "opel": None,
-                "open_alerts": 0,
+                "opel": escalation["site_opel"].get(site.code),
+                "open_alerts": escalation["open_alerts_by_scope"].get(site.code, 0),
             }
             for site in sites
         ],
         "virtual_wards": virtual_wards["wards"],
-        "alerts": [],
+        "alerts": escalation["alerts"],
     }
+    if detail:
+        mofd_by_site = mofd_count_by_site()
+        by_type = occupancy_by_bed_type(level="site")
+        reported_orgs = set(mofd["organisations"])
+        kinds = {o.code: o.kind for o in organisations}
+        for site, row in zip(sites, board["sites"], strict=True):
+            row["organisation_kind"] = kinds[row["organisation"]]
+            row["opel_detail"] = escalation["site_opel_detail"].get(site.code)
+            # A site whose organisation never sent a list is unknown, not zero.
+            row["mofd_count"] = (
+                mofd_by_site.get(site.pk, 0) if site.organisation_id in reported_orgs else None
+            )
+            # Community and mental-health sites have no adult G&A beds: show their own types.
+            row["other_beds"] = [
+                {
+                    "bed_type": BedType(bed_type).label,
+                    "occupancy": figures.occupancy,
+                    "wards_reporting": figures.wards_reporting,
+                    "wards_total": figures.wards_total,
+                }
+                for bed_type, figures in by_type.get(site.pk, {}).items()
+                if bed_type != BedType.GA_ADULT
+            ]
+        board["feeds"] = feeds_board(now=now)
+    return board

@@ -8,10 +8,10 @@ from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from .events import broadcaster, sse_event_names
+from .events import board_version, broadcaster
 from .selectors import board_build
 
 
@@ -33,13 +33,27 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-PANELS = {"system": "system-strip", "alerts": "alerts-banner", "site": "site-tile"}
+PANELS = {
+    "system": "system-strip",
+    "alerts": "alerts-banner",
+    "site": "site-tile",
+    "tiles": "site-tiles",
+}
+
+
+def _board_etag(request) -> str:
+    """Changes when a board event is published, each minute (waits and ages move on), and
+    with who is asking; cheap enough that polling answers 304 without building the board."""
+    minute = int(timezone.now().timestamp() // 60)
+    role = getattr(request.user, "role", "")
+    return f'"{board_version()}-{minute}-{role}-{hash(request.get_full_path()) & 0xFFFFFFFF:x}"'
 
 
 @vary_on_headers("HX-Request")
+@condition(etag_func=lambda request: _board_etag(request))
 def index(request):
     """The board page; for htmx, only the panel asked for (``?panel=site&code=RWE-LRI``)."""
-    board = board_build(now=timezone.now())
+    board = board_build(now=timezone.now(), detail=True)
     panel = request.GET.get("panel")
     if request.htmx and panel in PANELS:
         context = {"board": board}
@@ -48,8 +62,12 @@ def index(request):
             if site is None:
                 raise Http404("No such site on the board.")
             context["site"] = site
-        return render(request, f"board/index.html#{PANELS[panel]}", context)
-    return render(request, "board/index.html", {"board": board, "nav": "board"})
+        response = render(request, f"board/index.html#{PANELS[panel]}", context)
+    else:
+        response = render(request, "board/index.html", {"board": board})
+    # Browsers keep the answer but ask again every time (If-None-Match → 304).
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 KEEPALIVE_SECONDS = 15
@@ -72,8 +90,7 @@ async def board_events(request):
                 except TimeoutError:
                     yield ": keepalive\n\n"
                     continue
-                changed = json.loads(data).get("changed", [])
-                for name in sse_event_names(changed):
+                for name in json.loads(data).get("events", ["board"]):
                     yield f"event: {name}\ndata: {data}\n\n"
         finally:
             broadcaster.unsubscribe(queue)

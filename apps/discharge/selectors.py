@@ -220,3 +220,13 @@ def site_mofd_patients(*, site: Site) -> QuerySet[MofdPatient]:
         .select_related("ward")
         .order_by("mofd_on", "ref")
     )
+
+
+def mofd_count_by_site() -> dict[int, int]:
+    """MOFD patients on the lists in force, per site (one query; for the board's tiles)."""
+    return dict(
+        MofdPatient.objects.filter(mofd_list__in=lists_in_force(), site__isnull=False)
+        .order_by()
+        .values_list("site_id")
+        .annotate(n=Count("pk"))
+    )

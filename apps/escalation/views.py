@@ -77,7 +77,11 @@ def alert_acknowledge_page(request, pk: int):
         alert = Alert.objects.select_related("acknowledged_by").get(pk=pk)
         alert.form_error, alert.form_note = error, note if error else ""
         # htmx swaps only 2xx answers, so the row carries its own error.
-        return render(request, f"{TEMPLATE}#alert-row", {"alert": alert})
+        response = render(request, f"{TEMPLATE}#alert-row", {"alert": alert})
+        if error is None:
+            # The board's alerts banner listens for this and refreshes itself.
+            response["HX-Trigger"] = "alerts-changed"
+        return response
     if error:
         context = _page_context(errors={pk: error}, notes={pk: note})
         return render(request, TEMPLATE, context, status=400)

@@ -15,8 +15,8 @@ def test_the_page_shows_open_alerts_with_severity_in_words_and_a_form(scc_client
     response = scc_client.get("/alerts/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<span aria-hidden="true">▲</span> Red' in html
-    assert '<span aria-hidden="true">◆</span> Amber' in html
+    assert '<span aria-hidden="true">■</span> Red' in html
+    assert '<span aria-hidden="true">▲</span> Amber' in html
     assert f'action="/alerts/{red.pk}/acknowledge/"' in html
     assert f'hx-post="/alerts/{red.pk}/acknowledge/"' in html
     assert "csrfmiddlewaretoken" in html and '<textarea id="note-' in html

@@ -67,6 +67,8 @@ class Command(BaseCommand):
         if demo:
             estate = Path(settings.BASE_DIR) / "demo" / "llr_estate.json"
             call_command("load_estate", str(estate))
+            plan = Path(settings.BASE_DIR) / "demo" / "llr_virtual_wards_plan_2023_24.csv"
+            call_command("load_vw_plan", str(plan))
             for username, role, password in DEMO_USERS:
                 if not User.objects.filter(username=username).exists():
                     user_create(username=username, role=role, password=password)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import signal
+import threading
 import time
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 from django.core.management.base import BaseCommand
@@ -13,11 +17,16 @@ from django.utils import timezone
 
 from apps.accounts.models import ApiKey
 from apps.beds.models import Organisation, Site, Ward
+from apps.feeds.choices import FeedFormat
+from apps.feeds.models import Feed
+from apps.feeds.services import feed_create
+from apps.sitreps.choices import SitrepKind
 from apps.virtualwards.models import VirtualWard
 from demo.simulator import MOFD_TARGET, World
 
 logger = logging.getLogger("scc.simulator")
 KEY_NAME = "demo simulator"
+DEMO_FEED_PATH = "/demo-feed/rt5-virtual-wards.csv"
 
 # Seconds between sitreps of each kind (beds per site, handovers, MOFD lists, VW census).
 EVERY = {"beds": 60, "handovers": 30, "discharge": 300, "virtual_wards": 300}
@@ -45,6 +54,47 @@ def load_world() -> World:
     return World(wards=wards, virtual_wards=virtual_wards, organisation_sites=organisation_sites)
 
 
+class _FeedHandler(BaseHTTPRequestHandler):
+    """Serves the demo's CSV feed: RT5's virtual-ward census, as a provider's system would."""
+
+    world: World
+    organisation = "RT5"
+
+    def do_GET(self):
+        census = self.world.virtual_ward_census(self.organisation, timezone.now())
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["as_at", "ward", "capacity", "occupied"])
+        for ward in census["wards"]:
+            writer.writerow([census["as_at"], ward["ward"], ward["capacity"], ward["occupied"]])
+        body = out.getvalue().encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def start_demo_feed(world: World) -> str:
+    """Serve the CSV feed on a loopback port and register it (replacing the last run's)."""
+    _FeedHandler.world = world
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FeedHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}{DEMO_FEED_PATH}"
+    Feed.objects.filter(url__endswith=DEMO_FEED_PATH).delete()
+    feed_create(
+        organisation=Organisation.objects.get(code=_FeedHandler.organisation),
+        kind=SitrepKind.VIRTUAL_WARDS,
+        url=url,
+        format=FeedFormat.CSV,
+        every_s=60,
+    )
+    return url
+
+
 def issue_keys(codes: set[str]) -> dict[str, str]:
     """Fresh keys each start; the previous run's are revoked so none linger usable."""
     ApiKey.objects.filter(name=KEY_NAME, revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -69,7 +119,10 @@ class Command(BaseCommand):
         world = load_world()
         bed_sites = sorted({w["site"] for w in world.wards})
         site_org = {s: o for o, sites in world.organisation_sites.items() for s in sites}
-        vw_orgs = sorted({v["organisation"] for v in world.virtual_wards})
+        # RT5's virtual wards arrive by the pulled CSV feed; the others post to the API.
+        feed_url = start_demo_feed(world)
+        self.stdout.write(f"demo feed served at {feed_url}")
+        vw_orgs = sorted({v["organisation"] for v in world.virtual_wards} - {"RT5"})
         keys = issue_keys({*site_org.values(), "RX9", *MOFD_TARGET, *vw_orgs})
         last: dict[str, float] = {}
         client = httpx.Client(base_url=url, timeout=30)
