@@ -1,0 +1,171 @@
+"""Faults with real processes: nothing accepted is lost, figures come right afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from django.conf import settings
+
+from tests.browser.conftest import manage
+
+from .conftest import serve
+
+pytestmark = pytest.mark.slow
+
+FAST_OUTBOX = {
+    "SCC_SIMULATOR": "0",
+    "SCC_OUTBOX_SWEEP_SECONDS": "2",
+    "SCC_OUTBOX_GRACE_SECONDS": "2",
+}
+
+
+def _wards(site: str) -> list[dict]:
+    estate = json.loads((settings.BASE_DIR / "demo" / "llr_estate.json").read_text())
+    return [w for w in estate["wards"] if w["site"] == site]
+
+
+def _bed_sitrep(site: str, as_at: datetime, occupied_share: float) -> dict:
+    return {
+        "site": site,
+        "as_at": as_at.isoformat(),
+        "wards": [
+            {
+                "ward": w["code"],
+                "counts": {
+                    "occupied": int(w["core_beds"] * occupied_share),
+                    "vacant": w["core_beds"] - int(w["core_beds"] * occupied_share),
+                    "closed": 0,
+                    "escalation_open": 0,
+                },
+            }
+            for w in _wards(site)
+        ],
+    }
+
+
+def _submission_counts(instance) -> dict:
+    out = manage(
+        instance,
+        "shell",
+        "-c",
+        (
+            "import json; from apps.sitreps.models import Submission as S;"
+            "print(json.dumps({'accepted': S.objects.filter(outcome='accepted').count(),"
+            "'pending': S.objects.pending_recompute().count()}))"
+        ),
+    )
+    return json.loads(out.splitlines()[-1])
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _redis_pid(instance) -> int:
+    return int((instance.data_dir / "redis" / "redis.pid").read_text())
+
+
+def test_posts_succeed_while_redis_is_down_and_figures_catch_up(tmp_path):
+    instance = serve(tmp_path / "redis-down", extra_env=FAST_OUTBOX)
+    try:
+        key = manage(instance, "create_api_key", "RWE")
+        headers = {"Authorization": f"Api-Key {key}"}
+        pid = _redis_pid(instance)
+        os.kill(pid, signal.SIGTERM)
+        _wait_for(lambda: not os.path.exists(f"/proc/{pid}"), 10, "Redis to stop")
+
+        start = datetime.now(UTC) - timedelta(minutes=30)
+        statuses = []
+        for i in range(10):
+            body = _bed_sitrep("RWE-GH", start + timedelta(minutes=i), 0.80 + i / 100)
+            r = httpx.post(
+                f"{instance.url}/api/v1/sitreps/beds/", json=body, headers=headers, timeout=30
+            )
+            statuses.append(r.status_code)
+        assert statuses == [201] * 10
+        counts = _submission_counts(instance)
+        assert counts == {"accepted": 10, "pending": 10}
+
+        manage(
+            instance,
+            "shell",
+            "-c",
+            "from config.embedded import start_redis_now; start_redis_now()",
+        )
+        _wait_for(
+            lambda: _submission_counts(instance)["pending"] == 0,
+            120,
+            "the outbox to drain after Redis came back",
+        )
+        board = httpx.get(f"{instance.url}/api/v1/board/", headers=headers, timeout=30).json()
+        gh = next(s for s in board["sites"] if s["code"] == "RWE-GH")
+        expected = sum(
+            int(w["core_beds"] * 0.89) for w in _wards("RWE-GH") if w["bed_type"] == "ga_adult"
+        )
+        assert gh["occupancy"]["occupied"] == expected  # the last sitrep's figures
+    finally:
+        instance.stop()
+
+
+def _worker_pids(port: str) -> list[int]:
+    out = subprocess.run(["ps", "-ewwo", "pid=,args="], capture_output=True, text=True).stdout
+    return [
+        int(line.split()[0])
+        for line in out.splitlines()
+        if "celery" in line and f"worker-{port}@" in line
+    ]
+
+
+def test_a_worker_killed_mid_recompute_loses_nothing(tmp_path):
+    instance = serve(tmp_path / "worker-killed", extra_env=FAST_OUTBOX)
+    port = instance.url.rsplit(":", 1)[1]
+    try:
+        key = manage(instance, "create_api_key", "RWE")
+        headers = {"Authorization": f"Api-Key {key}"}
+        start = datetime.now(UTC) - timedelta(hours=2)
+        sites = ["RWE-LRI", "RWE-GH", "RWE-LGH"]
+        with httpx.Client(timeout=30) as client:
+            for i in range(24):
+                body = _bed_sitrep(sites[i % 3], start + timedelta(minutes=5 * i), 0.9)
+                r = client.post(f"{instance.url}/api/v1/sitreps/beds/", json=body, headers=headers)
+                assert r.status_code == 201, r.text
+                if i == 8:
+                    # SIGKILL the whole worker (main process and pool) while it is busy.
+                    for pid in _worker_pids(port):
+                        os.kill(pid, signal.SIGKILL)
+        _wait_for(
+            lambda: _submission_counts(instance)["pending"] == 0,
+            120,
+            "every accepted sitrep to be recomputed",
+        )
+        assert _submission_counts(instance)["accepted"] == 24
+        # No duplicates: one snapshot per (site, bed type, time) and one state per ward and time.
+        dupes = manage(
+            instance,
+            "shell",
+            "-c",
+            (
+                "from django.db.models import Count;"
+                "from apps.beds.models import OccupancySnapshot as O, WardState as W;"
+                "print(O.objects.values('site','bed_type','taken_at').annotate(n=Count('pk'))"
+                ".filter(n__gt=1).count(), W.objects.values('ward','as_at').annotate(n=Count('pk'))"
+                ".filter(n__gt=1).count())"
+            ),
+        )
+        assert dupes.splitlines()[-1] == "0 0"
+        assert _worker_pids(port), "the supervisor restarts the worker"
+    finally:
+        instance.stop()
