@@ -18,16 +18,37 @@ pytestmark = pytest.mark.slow
 def test_a_second_beat_stands_by(tmp_path):
     instance = serve(tmp_path / "beats", extra_env={"SCC_SIMULATOR": "0"})
     try:
-        urls = manage(instance, "shell", "-c",
-                      "from django.conf import settings as s; print(s.DATABASE_URL, s.REDIS_URL)")
+        urls = manage(
+            instance,
+            "shell",
+            "-c",
+            "from django.conf import settings as s; print(s.DATABASE_URL, s.REDIS_URL)",
+        )
         database_url, redis_url = urls.splitlines()[-1].split()
-        env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-               "DJANGO_SETTINGS_MODULE": "config.settings"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        }
         log = tmp_path / "second-beat.log"
         second = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO",
-             "-s", str(tmp_path / "second-schedule")],
-            cwd=settings.BASE_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "-l",
+                "INFO",
+                "-s",
+                str(tmp_path / "second-schedule"),
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + 60

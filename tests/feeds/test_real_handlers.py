@@ -1,0 +1,61 @@
+"""Pulled feeds through the real sitrep handlers (not stand-ins): the figures move."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from apps.beds.models import Organisation, Ward
+from apps.feeds.services import feed_create, feed_pull
+from apps.virtualwards.selectors import board_virtual_wards
+
+from .conftest import Reply
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def test_a_csv_census_feed_updates_the_virtual_ward_figures(estate, feed_server):
+    url = feed_server.serve(
+        "/vw.csv",
+        Reply(body=(b"as_at,ward,capacity,occupied\n2026-11-23T08:55:00+00:00,VW-FRAILTY,20,15\n")),
+    )
+    feed = feed_create(
+        organisation=Organisation.objects.get(code="RT5"),
+        kind="virtual_wards",
+        url=url,
+        format="csv",
+        every_s=60,
+    )
+    feed_pull(feed=feed, now=NOW)
+    feed.refresh_from_db()
+    assert feed.last_error is None and feed.last_success_at == NOW
+    ward = next(w for w in board_virtual_wards(now=NOW)["wards"] if w["code"] == "VW-FRAILTY")
+    assert (ward["capacity"], ward["occupied"], ward["pct"]) == (20, 15, 75.0)
+
+
+def test_a_json_bed_feed_updates_occupancy_and_a_bad_one_keeps_the_last_good(estate, feed_server):
+    from apps.beds.selectors import board_occupancy
+
+    good = (
+        '{"site": "RWE-GH", "as_at": "2026-11-23T08:50:00+00:00", "wards": ['
+        '{"ward": "GH-W15", "counts": {"occupied": 27, "vacant": 1, "closed": 0,'
+        ' "escalation_open": 0}}]}'
+    )
+    url = feed_server.serve("/beds.json", Reply(body=good.encode()))
+    feed = feed_create(
+        organisation=Organisation.objects.get(code="RWE"),
+        kind="beds",
+        url=url,
+        format="json",
+        every_s=60,
+    )
+    feed_pull(feed=feed, now=NOW)
+    site_id = Ward.objects.get(code="GH-W15").site_id
+    assert board_occupancy(now=NOW)["sites"][site_id]["occupied"] == 27
+
+    feed_server.serve("/beds.json", Reply(body=good.replace("27", "99").encode()))
+    feed_pull(feed=feed, now=NOW)
+    feed.refresh_from_db()
+    assert "occupied" in feed.last_error
+    assert board_occupancy(now=NOW)["sites"][site_id]["occupied"] == 27
