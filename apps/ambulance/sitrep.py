@@ -32,9 +32,7 @@ class HandoversHandler:
         days_iso = sorted(d.isoformat() for d in days)
         # The recompute reads "days" back from the archived response (it is given only the
         # submissions), so the days a correction moved an arrival from are refreshed too.
-        return Applied(
-            response={"handovers": len(items), "days": days_iso}, scope={"days": days_iso}
-        )
+        return Applied(response={"handovers": len(items), "days": days_iso})
 
     def recompute(self, submissions: Iterable[Submission]) -> set[str]:
         return handovers_recompute(list(submissions), now=timezone.now())

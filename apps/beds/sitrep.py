@@ -150,7 +150,6 @@ class BedsHandler:
                     {"ward": r.ward_code, "current": r.ward_id in current} for r in data["wards"]
                 ],
             },
-            scope={"site": site.pk, "as_at": as_at},
         )
 
     def recompute(self, submissions: Iterable) -> set[str]:

@@ -38,7 +38,6 @@ class DischargeHandler:
                 "replaced": stored.replaced,
                 "current": stored.current,
             },
-            scope={"organisation": submission.organisation.code},
         )
 
     def recompute(self, submissions: Iterable[Submission]) -> set[str]:

@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 
 @dataclass
 class Applied:
-    """What ``apply`` did: extra fields for the 201 body, and what the recompute must cover."""
+    """What ``apply`` did: extra fields for the 201 body (kept on the submission, where the
+    recompute reads what it must cover)."""
 
     response: dict[str, Any] = field(default_factory=dict)
-    scope: dict[str, Any] = field(default_factory=dict)
 
 
 class SitrepHandler(Protocol):

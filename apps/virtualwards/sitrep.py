@@ -25,7 +25,6 @@ class VirtualWardCensusHandler:
         current = census_apply(submission=submission, as_at=data["as_at"], wards=data["wards"])
         return Applied(
             response={"wards": [{"ward": code, "current": c} for code, c in current.items()]},
-            scope={"wards": sorted(current), "as_at": data["as_at"].isoformat()},
         )
 
     def recompute(self, submissions: Iterable[Submission]) -> set[str]:
