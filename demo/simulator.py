@@ -229,7 +229,11 @@ class World:
         site = ward = None
         if organisation != "OOA":
             site = self.rng.choice(self.organisation_sites[organisation])
-            choices = [w["code"] for w in self.wards if w["site"] == site]
+            choices = [
+                w["code"]
+                for w in self.wards
+                if w["site"] == site and w["bed_type"] in ("ga_adult", "community", "mental_health")
+            ]
             ward = self.rng.choice(choices) if choices else None
         days = int(self.rng.expovariate(1 / 8))
         roll = self.rng.random()
