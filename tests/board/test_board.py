@@ -61,3 +61,58 @@ def test_an_unknown_site_panel_is_404(scc_client, estate):
 def test_without_htmx_the_whole_page_comes_back(scc_client, estate):
     html = scc_client.get("/?panel=site&code=RWE-LRI").content.decode()
     assert "<html" in html and 'sse-connect="/board/events/"' in html
+
+
+def test_the_board_carries_opel_and_alerts_from_the_same_figures(scc_client, key_client):
+    from django.utils import timezone
+
+    from apps.escalation.services import alerts_evaluate
+    from tests.beds.factories import counts, hours_ago, sitrep
+
+    client = key_client("RWE")
+    body = sitrep("RWE-LRI", hours_ago(0.5), counts("LRI-W22", 20, 0), counts("LRI-W23", 10, 0))
+    assert client.post("/api/v1/sitreps/beds/", body, format="json").status_code == 201
+    alerts_evaluate(now=timezone.now())
+
+    board = scc_client.get("/api/v1/board/").json()
+    lri = next(s for s in board["sites"] if s["code"] == "RWE-LRI")
+    assert lri["occupancy"]["pct"] == 100.0
+    # Occupancy 100% → level 4; escalation beds 0% of open beds → level 1; (4 + 1) / 2 → 3.
+    assert lri["opel"] == 3
+    assert lri["open_alerts"] == 2
+    assert sorted((a["rule"], a["scope"], a["severity"]) for a in board["alerts"]) == [
+        ("site_occupancy", "RWE-LRI", "red"),
+        ("site_opel", "RWE-LRI", "amber"),
+    ]
+    assert board["system"]["opel"] == 3
+    html = scc_client.get("/").content.decode()
+    assert "OPEL 3" in html and "100.0%" in html and "alert-red" in html
+
+
+def test_the_board_query_count_does_not_grow_with_the_estate(scc_client, estate):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.beds.estate import estate_load
+    from tests.conftest import SMALL_ESTATE
+
+    def count(path):
+        with CaptureQueriesContext(connection) as ctx:
+            assert scc_client.get(path).status_code == 200
+        return len(ctx)
+
+    small = (count("/api/v1/board/"), count("/"))
+    bigger = {**SMALL_ESTATE, "sites": [*SMALL_ESTATE["sites"]], "wards": [*SMALL_ESTATE["wards"]]}
+    for i in range(20):
+        bigger["sites"].append({"code": f"RWE-X{i}", "name": f"Extra {i}", "organisation": "RWE"})
+        bigger["wards"].append(
+            {
+                "code": f"X{i}-W1",
+                "site": f"RWE-X{i}",
+                "name": "W1",
+                "bed_type": "ga_adult",
+                "core_beds": 20,
+            }
+        )
+    estate_load(document=bigger)
+    assert (count("/api/v1/board/"), count("/")) == small
