@@ -49,6 +49,8 @@ from . import charts
 LOCAL = ZoneInfo("Europe/London")
 OCCUPANCY_DAYS = 7
 LOST_HOURS_DAYS = 30
+# Narrower than the default: the charts sit in the page's side column.
+CHART_BOX = charts.Box(width=560, height=220)
 
 # ?panel= name → the partial of templates/board/site.html that renders it.
 PANELS = {
@@ -360,6 +362,7 @@ def occupancy_chart(
         x_label="Day (local time)",
         y_label="Occupied %",
         reference=(standard_pct, f"{standard_pct}% standard"),
+        box=CHART_BOX,
     )
     table: dict[Any, list[float]] = {}
     for t, pct in points:
@@ -409,5 +412,6 @@ def lost_hours_chart(
         y_ticks=y_ticks,
         x_label="Day",
         y_label="Lost hours",
+        box=CHART_BOX,
     )
     return {"svg": svg, "days": points, "summary": summary}
