@@ -185,10 +185,12 @@ def line_chart(
     x_label: str = "",
     y_label: str = "",
     reference: tuple[float, str] | None = None,
+    mark_last: bool = True,
     box: Box = DEFAULT_BOX,
 ) -> SafeString:
     """A step line (values hold until the next reading) with an optional dashed reference
-    line, e.g. ``reference=(92, "92% standard")``."""
+    line, e.g. ``reference=(92, "92% standard")``, and a dot on the latest value (so that
+    even a single reading shows)."""
     body = []
     if reference is not None:
         value, label = reference
@@ -204,6 +206,12 @@ def line_chart(
     path = step_path(points, x_domain=x_domain, y_domain=y_domain, box=box)
     if path:
         body.append(f'<path class="chart-line" d="{path}" aria-hidden="true"/>')
+    known = [(x, y) for x, y in points if y is not None]
+    if mark_last and known:
+        x, y = known[-1]
+        cx = _n(scale(x, x_domain, (box.x0, box.x1)))
+        cy = _n(scale(y, y_domain, (box.y0, box.y1)))
+        body.append(f'<circle class="chart-last" cx="{cx}" cy="{cy}" r="4" aria-hidden="true"/>')
     return _frame(
         box=box,
         chart_id=chart_id,

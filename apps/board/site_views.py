@@ -350,6 +350,11 @@ def occupancy_chart(
         f"highest {max(values)}%, lowest {min(values)}%. "
         f"The dashed line is the {standard_pct}% standard."
     )
+    first = points[0][0]
+    if first > start:
+        summary += (
+            f" Readings only since {_local(first):%a} {_local(first).day} {_local(first):%b %H:%M}."
+        )
     svg = charts.line_chart(
         series,
         chart_id=chart_id,

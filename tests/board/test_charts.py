@@ -79,6 +79,11 @@ def test_a_line_chart_is_an_accessible_image_with_the_reference_line():
     assert float(ref.get("y1")) == pytest.approx(expected, abs=0.05)
     line = next(e for e in root.iter(f"{SVG}path") if e.get("class") == "chart-line")
     assert line.get("d").startswith(f"M{BOX.x0:g} ")
+    last = root.find(f"{SVG}circle")  # the latest value, (50, 96%)
+    assert float(last.get("cx")) == pytest.approx((BOX.x0 + BOX.x1) / 2, abs=0.05)
+    assert float(last.get("cy")) == pytest.approx(
+        charts.scale(96, (80, 100), (BOX.y0, BOX.y1)), abs=0.05
+    )
 
 
 def test_a_line_chart_without_values_draws_no_line():
@@ -86,6 +91,7 @@ def test_a_line_chart_without_values_draws_no_line():
         [(0, None)], chart_id="x", title="t", desc="d", x_domain=(0, 1), y_domain=(0, 1)
     )
     assert not [e for e in parse(svg).iter(f"{SVG}path")]
+    assert parse(svg).find(f"{SVG}circle") is None
 
 
 def test_a_bar_chart_draws_a_bar_per_known_value_from_the_baseline():
@@ -153,6 +159,12 @@ def test_occupancy_summarises_the_window_and_tabulates_local_days():
     }
     saturday, sunday = x["Sun 29"] - x["Sat 28"], x["Mon 30"] - x["Sun 29"]
     assert sunday / saturday == pytest.approx(23 / 24, abs=0.01)
+
+
+def test_occupancy_says_when_its_history_starts_inside_the_window():
+    points = [(NOW - timedelta(hours=2), 93.0)]  # 13:00 BST on the 30th, less two hours
+    chart = occupancy_chart(points, now=NOW, days=7, standard_pct=92, chart_id="o")
+    assert chart["summary"].endswith("Readings only since Mon 30 Mar 11:00.")
 
 
 def test_lost_hours_without_history_says_so():

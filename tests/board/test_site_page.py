@@ -245,12 +245,14 @@ def test_nhs_numbers_are_masked_for_scc_and_shown_in_full_to_managers(
     assert "943 *** **19" in masked and "943 476 5919" not in masked
     assert "MOFD patients (3)" in masked and "G1" not in masked
     assert "7+ days 2 · 21+ days 1" in masked
-    assert "P3 Awaiting" not in masked and "P1 capacity: awaiting home care" in masked
+    assert "<strong>P3</strong> · Awaiting outcome" in masked
+    assert "P1 capacity: awaiting home care" in masked and "NHS numbers masked" in masked
     assert re.search(r"status-red\"><span aria-hidden=\"true\">■</span> <span[^>]*>25<", masked)
     assert 'href="/discharge/?organisation=RWE"' in masked
     for client in (manager_client, admin_client):
         full = panel(client, "mofd").content.decode()
         assert "943 476 5919" in full and "*** **" not in full
+        assert "NHS numbers masked" not in full
 
 
 # --------------------------------------------------------------------------- trends
