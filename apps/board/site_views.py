@@ -115,6 +115,11 @@ class SitePage:
         return site_wards(site=self.site)
 
     @cached_property
+    def has_ga_adult(self) -> bool:
+        """Whether the site has adult G&A wards (the headline figure and its trend)."""
+        return any(row.ward.bed_type == BedType.GA_ADULT for row in self._ward_rows)
+
+    @cached_property
     def is_hospital(self) -> bool:
         """Sites that receive ambulances (those of acute trusts) have a handover block."""
         return self.site.pk in self._handovers["sites"]

@@ -224,6 +224,8 @@ def test_a_site_without_ambulances_says_so_and_has_no_lost_hours_chart(scc_clien
     html = scc_client.get("/sites/RT5-CCH/").content.decode()
     assert "does not receive ambulances" in html
     assert "Lost handover hours" not in html
+    # A community hospital has no adult G&A headline, and says so rather than "no data".
+    assert html.count("This site has no adult G&amp;A wards.") == 2
 
 
 # --------------------------------------------------------------------------- MOFD patients
