@@ -210,7 +210,6 @@ class SitePage:
                     "occupancy": row.occupancy,
                     "last_sitrep_at": row.last_sitrep_at,
                     "cells": bed_cells(beds) if shown else None,
-                    "counts": Counter(b.status for b in beds) if shown else None,
                 }
             )
         return blocks
