@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import site_views, views
 
 app_name = "board"
 urlpatterns = [
     path("", views.index, name="index"),
     path("board/events/", views.board_events, name="events"),
+    path("sites/<str:code>/", site_views.site, name="site"),
 ]
