@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
     "apps.accounts",
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.accounts.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.accounts.middleware.LoginRequiredMiddleware",
 ]
@@ -138,6 +140,30 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --------------------------------------------------------------------------- security
+# Content-Security-Policy (apps.accounts.middleware): scripts and styles only from our own
+# static files. Inline styles stay allowed: templates set bar widths with style attributes
+# and a few pages carry a <style> block; no page has inline script.
+SCC_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "object-src": ["'none'"],
+}
+SCC_CSP_REPORT_ONLY = env_bool("SCC_CSP_REPORT_ONLY", False)
+# Sign-in throttling (apps.accounts.throttle): this many failures within the window block
+# sign-in for a window. The address limit is higher: a trust's staff share a NAT address.
+SCC_LOGIN_FAILURE_WINDOW_S = int(os.environ.get("SCC_LOGIN_FAILURE_WINDOW_S", "900"))
+SCC_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("SCC_LOGIN_FAILURES_PER_USERNAME", "5"))
+SCC_LOGIN_FAILURES_PER_IP = int(os.environ.get("SCC_LOGIN_FAILURES_PER_IP", "20"))
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+SCC_PROXY_COUNT = int(os.environ.get("SCC_PROXY_COUNT", "0"))
+
 # --------------------------------------------------------------------------- API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -158,6 +184,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI served from our own static files: no CDN (offline installs, strict CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No online validator badge (it would load an image from swagger.io).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.accounts.schema.document_unauthorised",
+    ],
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --------------------------------------------------------------------------- Celery

@@ -21,6 +21,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600  # one shift
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# Behind the TLS-terminating proxy (docker-compose.yml): the client is its X-Forwarded-For.
+SCC_PROXY_COUNT = int(os.environ.get("SCC_PROXY_COUNT", "1"))
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "whitenoise.storage.CompressedManifestStaticFilesStorage"
 )

@@ -10,6 +10,7 @@ class Role(models.TextChoices):
 class AuditAction(models.TextChoices):
     LOGIN = "login", "Signed in"
     LOGIN_FAILED = "login_failed", "Sign-in failed"
+    LOGIN_THROTTLED = "login_throttled", "Sign-in refused (too many failures)"
     LOGOUT = "logout", "Signed out"
     API_KEY_REJECTED = "api_key_rejected", "API key refused"
     EXPORT = "export", "Export"

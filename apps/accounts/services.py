@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from .choices import AuditAction
@@ -9,9 +11,23 @@ from .models import ApiKey, AuditEvent, User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: behind ``SCC_PROXY_COUNT`` proxies, the address the outermost of
+    them saw (N-th from the right of X-Forwarded-For; entries left of it are client-supplied)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.SCC_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if len(forwarded) < proxies:
+        return remote
+    candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def audit_record(

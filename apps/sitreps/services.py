@@ -35,6 +35,20 @@ class IngestResult:
     replayed: bool = False
 
 
+NUL_ERROR = "Body contains a NUL character (U+0000), which is not accepted."
+
+
+def _has_nul(value: Any) -> bool:
+    """PostgreSQL can store a NUL in neither text nor jsonb: such a body is refused."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def _canonical(body: bytes | str | dict | list) -> tuple[Any, str, str | None]:
     """Return (parsed JSON or None, sha256 of the canonical body, JSON error if any)."""
     if isinstance(body, dict | list):
@@ -46,7 +60,10 @@ def _canonical(body: bytes | str | dict | list) -> tuple[Any, str, str | None]:
         except ValueError as exc:
             return None, hashlib.sha256(text.encode()).hexdigest(), f"Body is not valid JSON: {exc}"
     canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return parsed, hashlib.sha256(canonical.encode()).hexdigest(), None
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    if _has_nul(parsed):
+        return None, digest, NUL_ERROR
+    return parsed, digest, None
 
 
 def _replay(existing: Submission, body_sha256: str) -> IngestResult:
@@ -109,9 +126,12 @@ def sitrep_ingest(
         "received_at": now,
         "body_sha256": body_sha256,
         "payload": parsed,
+        # Kept as received, but for NULs (PostgreSQL text cannot hold them).
         "raw_body": ""
         if json_error is None
-        else (body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)),
+        else (body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)).replace(
+            "\x00", "\ufffd"
+        ),
     }
 
     if idempotency_key:

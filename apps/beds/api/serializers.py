@@ -60,7 +60,7 @@ class BedListField(serializers.Field):
                 problems["bed"] = ["Give the bed's code."]
             elif len(code) > 48:
                 problems["bed"] = ["A bed code has at most 48 characters."]
-            if status not in self._statuses:
+            if not isinstance(status, str) or status not in self._statuses:
                 problems["status"] = [f"{status!r} is not one of {self._status_names}."]
             if problems:
                 errors[i] = problems
