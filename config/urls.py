@@ -8,6 +8,7 @@ from apps.board.views import healthz
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("apps.accounts.api.urls")),
     path("", include("apps.board.api.urls")),
     path("", include("apps.beds.api.urls")),
     path("", include("apps.ambulance.api.urls")),
