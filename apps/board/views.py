@@ -2,6 +2,7 @@ import asyncio
 import json
 
 import redis
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, JsonResponse, StreamingHttpResponse
@@ -60,6 +61,9 @@ async def board_events(request):
     user = await request.auser()
     if not user.is_authenticated:
         return JsonResponse({"detail": "Sign in to follow the board."}, status=403)
+    # The session lookup opened a database connection on this request's thread; a stream may
+    # stay open for hours and needs none, so give it back (or 200 boards = 200 connections).
+    await sync_to_async(connection.close)()
 
     async def stream():
         queue = broadcaster.subscribe()
