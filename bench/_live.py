@@ -47,16 +47,10 @@ def _stop(process: subprocess.Popen, name: str) -> None:
         process.wait()
 
 
-@contextlib.contextmanager
-def servers(*, web_workers: int = 2, worker_concurrency: int = 2) -> Iterator[str]:
-    """Start uvicorn and a Celery worker on the bench's own PostgreSQL and Redis; yield the URL."""
+def _env() -> dict[str, str]:
     from django.conf import settings
 
-    from config.embedded import data_dir
-
-    logs = data_dir() / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": settings.DATABASE_URL,
@@ -65,42 +59,63 @@ def servers(*, web_workers: int = 2, worker_concurrency: int = 2) -> Iterator[st
         "SCC_DEMO": "0",
         "LOG_LEVEL": "WARNING",
     }
+
+
+def _spawn(name: str, argv: list[str]) -> subprocess.Popen:
+    from config.embedded import data_dir
+
+    logs = data_dir() / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with open(Path(logs) / f"{name}.log", "ab") as log:
+        return subprocess.Popen(
+            argv, env=_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+@contextlib.contextmanager
+def web(*, workers: int = 2) -> Iterator[str]:
+    """uvicorn on a free loopback port, on the bench's own PostgreSQL and Redis; yields the URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    argv = {
-        "web": [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-                "--port", str(port), "--workers", str(web_workers), "--no-access-log",
-                "--timeout-graceful-shutdown", "3", "--log-level", "warning"],
-        "worker": [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "WARNING",
-                   "--concurrency", str(worker_concurrency), "-n", f"bench-{port}@%h",
-                   "--without-gossip", "--without-mingle", "--without-heartbeat"],
-    }  # fmt: skip
-    started: dict[str, subprocess.Popen] = {}
+    process = _spawn("web", [
+        sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
+        "--port", str(port), "--workers", str(workers), "--no-access-log",
+        "--timeout-graceful-shutdown", "3", "--log-level", "warning",
+    ])  # fmt: skip
     try:
-        for name, args in argv.items():
-            log = open(Path(logs) / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-            started[name] = subprocess.Popen(
-                args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-            log.close()
         deadline = time.monotonic() + 60
         while True:
-            for name, process in started.items():
-                if process.poll() is not None:
-                    raise RuntimeError(f"bench {name} exited ({process.returncode}); see {logs}")
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"bench web server exited ({process.returncode}); see var/bench/logs"
+                )
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"bench server did not answer /healthz in 60 s; see {logs}")
+                raise RuntimeError("bench web server did not answer /healthz in 60 s")
             time.sleep(0.3)
-        print(f"  server {base} (pid {started['web'].pid}, {web_workers} workers), "
-              f"celery worker pid {started['worker'].pid}", flush=True)  # fmt: skip
+        print(f"  web server {base} (pid {process.pid}, {workers} uvicorn workers)", flush=True)
         yield base
     finally:
-        for name in reversed(list(started)):
-            _stop(started[name], name)
-        print("  server and worker stopped", flush=True)
+        _stop(process, "web server")
+        print("  web server stopped", flush=True)
+
+
+@contextlib.contextmanager
+def worker(*, concurrency: int = 2) -> Iterator[None]:
+    """A Celery worker (the recompute and alert evaluation) on the same servers."""
+    process = _spawn("worker", [
+        sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "WARNING",
+        "--concurrency", str(concurrency), "-n", f"bench-{os.getpid()}@%h",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ])  # fmt: skip
+    try:
+        print(f"  celery worker pid {process.pid} (concurrency {concurrency})", flush=True)
+        yield
+    finally:
+        _stop(process, "celery worker")
+        print("  celery worker stopped", flush=True)
 
 
 def staff_cookies(base: str, *, username: str, password: str) -> httpx.Cookies:
