@@ -155,7 +155,10 @@ async def _open_loop(base: str, requests: Sequence[Request], *, rate: float, cli
     done_at = [t0]
 
     async def client(c: int) -> None:
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        # A new connection per request, as provider systems posting every few minutes do; a
+        # few kept-alive connections would also pin the load to whichever uvicorn worker
+        # accepted them, leaving the other idle.
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
             for i in range(c, len(requests), clients):
                 scheduled = t0 + i * interval
