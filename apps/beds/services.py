@@ -266,15 +266,18 @@ def occupancy_snapshots_take(*, moments: Mapping[int, Iterable[datetime]]) -> in
     """
     rows: list[OccupancySnapshot] = []
     system_times: set[datetime] = set()
+    moments = {site_id: set(times) for site_id, times in moments.items() if times}
+    # Every site's later snapshots in one query (a national recompute names hundreds of sites).
+    taken: dict[int, list[datetime]] = {}
+    if moments:
+        for site_id, taken_at in OccupancySnapshot.objects.filter(
+            site_id__in=list(moments), taken_at__gt=min(min(t) for t in moments.values())
+        ).values_list("site_id", "taken_at"):
+            taken.setdefault(site_id, []).append(taken_at)
     with connection.cursor() as cursor:
         for site_id, times in moments.items():
-            times = set(times)
-            if not times:
-                continue
-            later = OccupancySnapshot.objects.filter(
-                site_id=site_id, taken_at__gt=min(times)
-            ).values_list("taken_at", flat=True)
-            times.update(later)
+            first = min(times)
+            times.update(t for t in taken.get(site_id, ()) if t > first)
             system_times.update(times)
             for t in sorted(times):
                 rows.extend(_snapshots(_as_at_rows(cursor, t=t, site_id=site_id), t))
