@@ -11,6 +11,7 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("apps.accounts.api.urls")),
     path("", include("apps.board.api.urls")),
     path("", include("apps.beds.api.urls")),
     path("", include("apps.ambulance.api.urls")),

@@ -182,6 +182,81 @@ def _as_at_rows(cursor, *, t: datetime, site_id: int | None) -> list[tuple]:
     return cursor.fetchall()
 
 
+# The system at many times in one pass: each ward's state in force before the first time and
+# its later states up to the last, turned into changes and summed cumulatively per bed type.
+# One probe per ward instead of one per ward *per time* (a national recompute has hundreds).
+_SYSTEM_STEPS_SQL = """
+WITH wards AS (
+    SELECT w.id, w.bed_type FROM {ward} w
+    JOIN {site} si ON si.id = w.site_id
+    JOIN {organisation} o ON o.id = si.organisation_id AND o.kind = ANY(%(kinds)s)
+),
+ev AS (
+    SELECT w.id AS ward_id, w.bed_type, s.*
+    FROM wards w
+    CROSS JOIN LATERAL (
+        (SELECT ws.as_at, ws.occupied, ws.vacant, ws.closed, ws.escalation_open
+         FROM {ward_state} ws WHERE ws.ward_id = w.id AND ws.as_at < %(lo)s
+         ORDER BY ws.as_at DESC LIMIT 1)
+        UNION ALL
+        (SELECT ws.as_at, ws.occupied, ws.vacant, ws.closed, ws.escalation_open
+         FROM {ward_state} ws WHERE ws.ward_id = w.id AND ws.as_at BETWEEN %(lo)s AND %(hi)s)
+    ) s
+),
+d AS (
+    SELECT bed_type, as_at,
+           (lag(as_at) OVER w IS NULL)::int AS reporting,
+           occupied - coalesce(lag(occupied) OVER w, 0) AS occupied,
+           vacant - coalesce(lag(vacant) OVER w, 0) AS vacant,
+           closed - coalesce(lag(closed) OVER w, 0) AS closed,
+           escalation_open - coalesce(lag(escalation_open) OVER w, 0) AS escalation_open
+    FROM ev WINDOW w AS (PARTITION BY ward_id ORDER BY as_at)
+)
+SELECT bed_type, as_at,
+       sum(sum(reporting)) OVER c, sum(sum(occupied)) OVER c, sum(sum(vacant)) OVER c,
+       sum(sum(closed)) OVER c, sum(sum(escalation_open)) OVER c
+FROM d GROUP BY bed_type, as_at
+WINDOW c AS (PARTITION BY bed_type ORDER BY as_at)
+ORDER BY bed_type, as_at
+"""
+
+_WARDS_TOTAL_SQL = """
+SELECT w.bed_type, count(*) FROM {ward} w
+JOIN {site} si ON si.id = w.site_id
+JOIN {organisation} o ON o.id = si.organisation_id AND o.kind = ANY(%(kinds)s)
+GROUP BY w.bed_type
+"""
+
+
+def _system_rows(cursor, *, times: list[datetime]) -> dict[datetime, list[tuple]]:
+    """``_as_at_rows(site_id=None)`` for every time in ``times``, in two queries."""
+    import bisect
+
+    tables = {"ward": _t(Ward), "site": _t(Site), "organisation": _t(Organisation),
+              "ward_state": _t(WardState)}  # fmt: skip
+    kinds = [str(k) for k in BED_HOLDING_KINDS]
+    cursor.execute(_WARDS_TOTAL_SQL.format(**tables), {"kinds": kinds})
+    totals = dict(cursor.fetchall())
+    cursor.execute(
+        _SYSTEM_STEPS_SQL.format(**tables), {"kinds": kinds, "lo": min(times), "hi": max(times)}
+    )
+    steps: dict[str, tuple[list[datetime], list[tuple]]] = {}
+    for bed_type, as_at, *figures in cursor.fetchall():
+        at, values = steps.setdefault(bed_type, ([], []))
+        at.append(as_at)
+        values.append(tuple(int(f) for f in figures))
+    out: dict[datetime, list[tuple]] = {}
+    for t in times:
+        rows = []
+        for bed_type, wards_total in totals.items():
+            at, values = steps.get(bed_type, ([], []))
+            i = bisect.bisect_right(at, t)
+            figures = values[i - 1] if i else (0, 0, 0, 0, 0)
+            rows.append((None, bed_type, wards_total, *figures))
+        out[t] = rows
+    return out
+
+
 def occupancy_snapshots_take(*, moments: Mapping[int, Iterable[datetime]]) -> int:
     """Snapshot each site (and the system) by bed type at the given times; idempotent upsert.
 
@@ -191,20 +266,24 @@ def occupancy_snapshots_take(*, moments: Mapping[int, Iterable[datetime]]) -> in
     """
     rows: list[OccupancySnapshot] = []
     system_times: set[datetime] = set()
+    moments = {site_id: set(times) for site_id, times in moments.items() if times}
+    # Every site's later snapshots in one query (a national recompute names hundreds of sites).
+    taken: dict[int, list[datetime]] = {}
+    if moments:
+        for site_id, taken_at in OccupancySnapshot.objects.filter(
+            site_id__in=list(moments), taken_at__gt=min(min(t) for t in moments.values())
+        ).values_list("site_id", "taken_at"):
+            taken.setdefault(site_id, []).append(taken_at)
     with connection.cursor() as cursor:
         for site_id, times in moments.items():
-            times = set(times)
-            if not times:
-                continue
-            later = OccupancySnapshot.objects.filter(
-                site_id=site_id, taken_at__gt=min(times)
-            ).values_list("taken_at", flat=True)
-            times.update(later)
+            first = min(times)
+            times.update(t for t in taken.get(site_id, ()) if t > first)
             system_times.update(times)
             for t in sorted(times):
                 rows.extend(_snapshots(_as_at_rows(cursor, t=t, site_id=site_id), t))
-        for t in sorted(system_times):
-            rows.extend(_snapshots(_as_at_rows(cursor, t=t, site_id=None), t))
+        if system_times:
+            for t, system in _system_rows(cursor, times=sorted(system_times)).items():
+                rows.extend(_snapshots(system, t))
     if rows:
         OccupancySnapshot.objects.bulk_create(
             rows,
