@@ -43,8 +43,14 @@ if not DATABASE_URL or not REDIS_URL:
     os.environ.setdefault("DATABASE_URL", DATABASE_URL)
     os.environ.setdefault("REDIS_URL", REDIS_URL)
 
+# Persistent connections suit threaded WSGI and Celery; under ASGI each request may run on a new
+# thread, so Django advises 0 there (the default; `serve` gives the worker and beat 60).
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
+    )
 }
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"].setdefault("OPTIONS", {})

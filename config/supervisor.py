@@ -27,9 +27,10 @@ class Program:
     argv: list[str]
     process: subprocess.Popen | None = None
     restarts: list[float] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
 
     def start(self, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(self.argv, env=env, start_new_session=True)
+        self.process = subprocess.Popen(self.argv, env={**env, **self.env}, start_new_session=True)
         logger.info("started %s (pid %s)", self.name, self.process.pid)
 
     def alive(self) -> bool:

@@ -80,6 +80,7 @@ class Command(BaseCommand):
             "DATABASE_URL": settings.DATABASE_URL,
             "REDIS_URL": settings.REDIS_URL,
         }
+        background = {"DB_CONN_MAX_AGE": "60"}
         programs = [
             Program(
                 "web",
@@ -113,6 +114,7 @@ class Command(BaseCommand):
                     "-n",
                     f"worker-{port}@%h",
                 ),
+                env=background,
             ),
             Program(
                 "beat",
@@ -127,6 +129,7 @@ class Command(BaseCommand):
                     "-s",
                     str(root / "celerybeat-schedule"),
                 ),
+                env=background,
             ),
         ]
         if settings.SCC_SIMULATOR:
