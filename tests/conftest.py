@@ -114,3 +114,13 @@ def key_client(estate):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redis():
+    """Each test starts with an empty Redis: the database rolls back between tests, so a board
+    cached (or a sign-in counted) by an earlier test must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from rest_framework import serializers
 
+from apps.sitreps.pipeline import figures_version_bump
 from apps.virtualwards.models import VirtualWard
 
 from .choices import BedType, OrganisationKind
@@ -187,6 +188,8 @@ def estate_load(*, document: Any) -> EstateReport:
     data = serializer.validated_data
     report = EstateReport()
     with transaction.atomic():
+        # Beds are bulk-created (no signals): say so to the board's cache directly.
+        transaction.on_commit(figures_version_bump)
         s = data["system"]
         system = System.objects.first()
         if system is None:

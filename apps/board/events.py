@@ -17,10 +17,11 @@ import redis.asyncio as aioredis
 from django.conf import settings
 from django.utils import timezone
 
+from apps.sitreps.pipeline import figures_version_bump
+
 logger = logging.getLogger(__name__)
 
 CHANNEL = "scc:board:events"
-VERSION_KEY = "scc:board:version"
 CLIENT_QUEUE_SIZE = 100
 
 
@@ -56,6 +57,7 @@ def panel_events(changed: set[str] | list[str]) -> list[str]:
 
 def board_publish(changed: set[str] | list[str]) -> None:
     """Tell every open page what changed. Best effort: pages also poll as a fallback."""
+    figures_version_bump()
     message = json.dumps(
         {
             "changed": sorted(changed),
@@ -66,17 +68,8 @@ def board_publish(changed: set[str] | list[str]) -> None:
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
         client.publish(CHANNEL, message)
-        client.incr(VERSION_KEY)
     except redis.RedisError:
         logger.warning("board event not published (Redis unavailable): %s", message)
-
-
-def board_version() -> int:
-    """Bumped on every publish: a cheap ETag for the pages' polling fallback."""
-    try:
-        return int(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).get(VERSION_KEY) or 0)
-    except redis.RedisError:
-        return -1
 
 
 class Broadcaster:

@@ -7,8 +7,12 @@ alerts read the same figures the board shows).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
 
 from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import BedType
@@ -17,6 +21,7 @@ from apps.beds.selectors import board_occupancy, board_sites, occupancy_by_bed_t
 from apps.discharge.selectors import board_mofd, mofd_count_by_site
 from apps.escalation.selectors import board_escalation, figures_build
 from apps.feeds.selectors import feeds_board
+from apps.sitreps.pipeline import figures_version
 from apps.virtualwards.selectors import board_virtual_wards
 
 
@@ -93,4 +98,26 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
                 if bed_type != BedType.GA_ADULT
             ]
         board["feeds"] = feeds_board(now=now)
+    return board
+
+
+def board_build_cached(*, now: datetime, detail: bool = False) -> dict[str, Any]:
+    """``board_build``, shared by every wall display and panel until the figures change.
+
+    Keyed by the figures version (bumped on every accepted sitrep and recompute) and the
+    minute (waits and ages move on with the clock); built fresh when Redis cannot say.
+    """
+    seconds = settings.SCC_BOARD_CACHE_SECONDS
+    version = figures_version() if seconds else None
+    if version is None:
+        return board_build(now=now, detail=detail)
+    key = f"board:v1:{version}:{int(now.timestamp() // 60)}:{int(detail)}"
+    try:
+        board = cache.get(key)
+    except Exception:
+        return board_build(now=now, detail=detail)
+    if board is None:
+        board = board_build(now=now, detail=detail)
+        with contextlib.suppress(Exception):
+            cache.set(key, board, seconds)
     return board

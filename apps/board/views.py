@@ -12,8 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from .events import board_version, broadcaster
-from .selectors import board_build
+from apps.sitreps.pipeline import figures_version
+
+from .events import broadcaster
+from .selectors import board_build_cached
 
 
 @require_GET
@@ -47,14 +49,15 @@ def _board_etag(request) -> str:
     with who is asking; cheap enough that polling answers 304 without building the board."""
     minute = int(timezone.now().timestamp() // 60)
     role = getattr(request.user, "role", "")
-    return f'"{board_version()}-{minute}-{role}-{hash(request.get_full_path()) & 0xFFFFFFFF:x}"'
+    path = hash(request.get_full_path()) & 0xFFFFFFFF
+    return f'"{figures_version()}-{minute}-{role}-{path:x}"'
 
 
 @vary_on_headers("HX-Request")
 @condition(etag_func=lambda request: _board_etag(request))
 def index(request):
     """The board page; for htmx, only the panel asked for (``?panel=site&code=RWE-LRI``)."""
-    board = board_build(now=timezone.now(), detail=True)
+    board = board_build_cached(now=timezone.now(), detail=True)
     panel = request.GET.get("panel")
     if request.htmx and panel in PANELS:
         context = {"board": board}

@@ -16,6 +16,37 @@ from .registry import handler_for
 
 logger = logging.getLogger(__name__)
 
+# Bumped whenever what the board shows may have changed: on commit of every accepted sitrep
+# and after each recompute. Pages use it as an ETag and the board's cache as its key, so a
+# stale answer is never served while Redis is up (and nothing is cached while it is down).
+FIGURES_VERSION_KEY = "scc:figures:version"
+
+
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+
+
+def figures_version_bump() -> None:
+    import redis
+
+    try:
+        _redis().incr(FIGURES_VERSION_KEY)
+    except redis.RedisError:
+        logger.warning("figures version not bumped (Redis unavailable)")
+
+
+def figures_version() -> int | None:
+    """The current version, or None when Redis cannot say (then nothing may be cached)."""
+    import redis
+
+    try:
+        return int(_redis().get(FIGURES_VERSION_KEY) or 0)
+    except redis.RedisError:
+        return None
+
+
 # Sent after figures changed; ``changed`` is a set of names like "beds:RWE-LRI".
 # Receivers: escalation (evaluate rules), board (publish a live event).
 figures_changed = Signal()
@@ -40,6 +71,7 @@ def submissions_recompute(submission_ids: Iterable[int]) -> set[str]:
     Submission.objects.filter(pk__in=[s.pk for s in pending], recomputed_at__isnull=True).update(
         recomputed_at=timezone.now()
     )
+    figures_version_bump()
     if changed:
         figures_changed.send(sender=Submission, changed=changed)
     return changed

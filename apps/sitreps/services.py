@@ -17,6 +17,7 @@ from apps.beds.models import Organisation
 
 from .choices import Outcome, Source
 from .models import Submission
+from .pipeline import figures_version_bump
 from .registry import handler_for
 
 logger = logging.getLogger(__name__)
@@ -209,6 +210,7 @@ def _apply(handler, common, data, idempotency_key) -> IngestResult:
         applied = handler.apply(submission=sub, data=data)
         body = {"submission": sub.pk, **applied.response}
         Submission.objects.filter(pk=sub.pk).update(response=body)
+        transaction.on_commit(figures_version_bump)
         transaction.on_commit(lambda: enqueue_recompute([sub.pk]))
     return IngestResult(201, body, sub.pk)
 

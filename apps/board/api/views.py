@@ -3,11 +3,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..selectors import board_build
+from ..selectors import board_build_cached
 from .serializers import BoardOut
 
 
 class BoardView(APIView):
     @extend_schema(responses=BoardOut, summary="Everything the board shows, now")
     def get(self, request):
-        return Response(BoardOut(board_build(now=timezone.now())).data)
+        return Response(BoardOut(board_build_cached(now=timezone.now())).data)
