@@ -95,9 +95,7 @@ def test_a_posted_sitrep_reaches_an_open_board_without_a_reload(chromium, quiet)
     )
     assert response.status_code == 201, response.text
     posted = time.monotonic()
-    page.wait_for_function(
-        "document.querySelector('#site-RWE-LGH').innerText.includes('100.0%')", timeout=3000
-    )
+    page.wait_for_selector("#site-RWE-LGH:has-text('100.0%')", timeout=3000)
     assert time.monotonic() - posted < 3
     assert page.evaluate("window.__notReloaded") is True  # swapped in place, not reloaded
 
