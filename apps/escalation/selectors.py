@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -110,6 +111,19 @@ def rule_specs() -> list[RuleSpec]:
         )
         for rule in EscalationRule.objects.filter(enabled=True)
     ]
+
+
+_thresholds: tuple[float, dict[str, RuleSpec]] = (float("-inf"), {})
+
+
+def rule_thresholds(*, max_age_s: float = 15.0) -> dict[str, RuleSpec]:
+    """Enabled rules by code, re-read at most every ``max_age_s``: pages colour figures by the
+    same thresholds the alerts use (editable in the admin), without a query per figure."""
+    global _thresholds
+    now = time.monotonic()
+    if now - _thresholds[0] > max_age_s:
+        _thresholds = (now, {spec.code: spec for spec in rule_specs()})
+    return _thresholds[1]
 
 
 def alerts_list(*, status: str = AlertStatus.OPEN):

@@ -7,37 +7,52 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 
+from apps.escalation.selectors import rule_thresholds
+
 register = template.Library()
 
 
-@register.filter
-def occupancy_status(pct: float | None) -> str:
-    """ok / amber / red against the 92% standard and the 95% red line (DOMAIN.md)."""
-    if pct is None:
-        return "unknown"
-    if pct >= 95:
+def _level(value: float, spec, *, above: bool, strict: bool) -> str:
+    """ok / amber / red for a value against a rule's thresholds (``above``: high is bad)."""
+
+    def breaches(threshold: float | None) -> bool:
+        if threshold is None:
+            return False
+        if above:
+            return value > threshold if strict else value >= threshold
+        return value < threshold
+
+    if breaches(spec.red):
         return "red"
-    if pct >= 92:
+    if breaches(spec.amber):
         return "amber"
     return "ok"
+
+
+def _status(value, code: str, *, above: bool = True, strict: bool = False, unknown="unknown"):
+    if value is None:
+        return unknown
+    spec = rule_thresholds().get(code)
+    if spec is None:  # the rule is switched off: no colour to give
+        return "ok"
+    return _level(value, spec, above=above, strict=strict)
+
+
+# The thresholds are the escalation rules' (DOMAIN.md "Escalation"; data, editable in the
+# admin), so a tile turns red exactly when the alert does.
+@register.filter
+def occupancy_status(pct: float | None) -> str:
+    return _status(pct, "site_occupancy")
 
 
 @register.filter
 def wait_status(minutes: int | None) -> str:
-    if not minutes:
-        return "ok"
-    if minutes > 45:
-        return "red"
-    if minutes > 30:
-        return "amber"
-    return "ok"
+    return _status(minutes or 0, "ambulance_wait", strict=True)
 
 
 @register.filter
 def utilisation_status(pct: float | None) -> str:
-    if pct is None:
-        return "unknown"
-    return "ok" if pct >= 80 else "amber"
+    return _status(pct, "vw_utilisation", above=False)
 
 
 @register.filter
@@ -94,12 +109,6 @@ def age(when: datetime | None) -> str:
 
 @register.filter
 def staleness(when: datetime | None) -> str:
-    """DOMAIN.md stale_bed_sitrep: over 4 h amber, over 8 h red."""
+    """Age of a site's latest bed sitrep against the ``stale_bed_sitrep`` rule (hours)."""
     minutes = age_minutes(when)
-    if minutes is None:
-        return "unknown"
-    if minutes > 8 * 60:
-        return "red"
-    if minutes > 4 * 60:
-        return "amber"
-    return "ok"
+    return _status(None if minutes is None else minutes / 60, "stale_bed_sitrep", strict=True)
