@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 
 from .choices import BED_HOLDING_KINDS, BedType
-from .models import Bed, BedStatusChange, OccupancySnapshot, Site, Ward, WardCurrent, WardState
+from .models import Bed, BedStatusChange, OccupancySnapshot, Site, Ward, WardCurrent
 from .rules import OCCUPANCY_STANDARD_PCT, Occupancy
 
 _COUNTS = ("occupied", "vacant", "closed", "escalation_open")
@@ -128,11 +128,6 @@ def bed_history(*, bed: Bed, limit: int = 100):
     return BedStatusChange.objects.filter(bed=bed).select_related(
         "submission__organisation", "submission__api_key"
     )[:limit]
-
-
-def ward_history(*, ward: Ward, since: datetime):
-    """A ward's states since a time, newest first, including late deliveries."""
-    return WardState.objects.filter(ward=ward, as_at__gte=since).select_related("submission")
 
 
 def site_occupancy_history(

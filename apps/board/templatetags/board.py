@@ -55,11 +55,6 @@ def utilisation_status(pct: float | None) -> str:
     return _status(pct, "vw_utilisation", above=False)
 
 
-@register.filter
-def opel_status(level: int | None) -> str:
-    return {None: "unknown", 1: "ok", 2: "ok", 3: "amber", 4: "red"}.get(level, "unknown")
-
-
 STATUS_WORDS = {"ok": "OK", "amber": "Warning", "red": "Critical", "unknown": "No data"}
 STATUS_ICONS = {"ok": "✓", "amber": "▲", "red": "■", "unknown": "?"}
 
