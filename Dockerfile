@@ -10,7 +10,7 @@ COPY pyproject.toml ./
 # Dependencies first, for a cached layer; the project itself installs no package.
 RUN pip install --upgrade pip \
  && python -c "import tomllib;d=tomllib.load(open('pyproject.toml','rb'));print('\n'.join(d['project']['dependencies']))" > /tmp/requirements.txt \
- && pip install -r /tmp/requirements.txt gunicorn==27.0.1
+ && pip install -r /tmp/requirements.txt
 COPY . .
 RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgresql://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 DJANGO_ALLOWED_HOSTS=build \

@@ -61,45 +61,62 @@ def _env() -> dict[str, str]:
     }
 
 
-def _spawn(name: str, argv: list[str]) -> subprocess.Popen:
+def _spawn(name: str, argv: list[str], **env: str) -> subprocess.Popen:
     from config.embedded import data_dir
 
     logs = data_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with open(Path(logs) / f"{name}.log", "ab") as log:
         return subprocess.Popen(
-            argv, env=_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            argv, env=_env() | env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
 
-@contextlib.contextmanager
-def web(*, workers: int = 2) -> Iterator[str]:
-    """uvicorn on a free loopback port, on the bench's own PostgreSQL and Redis; yields the URL."""
-    port = free_port()
+def _serve(name: str, argv: list[str], port: int, **env: str) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
-    process = _spawn("web", [
-        sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-        "--port", str(port), "--workers", str(workers), "--no-access-log",
-        "--timeout-graceful-shutdown", "3", "--log-level", "warning",
-    ])  # fmt: skip
+    process = _spawn(name, argv, **env)
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
                 raise RuntimeError(
-                    f"bench web server exited ({process.returncode}); see var/bench/logs"
+                    f"bench {name} server exited ({process.returncode}); see var/bench/logs"
                 )
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError("bench web server did not answer /healthz in 60 s")
+                raise RuntimeError(f"bench {name} server did not answer /healthz in 60 s")
             time.sleep(0.3)
-        print(f"  web server {base} (pid {process.pid}, {workers} uvicorn workers)", flush=True)
+        print(f"  {name} server {base} (pid {process.pid})", flush=True)
         yield base
     finally:
-        _stop(process, "web server")
-        print("  web server stopped", flush=True)
+        _stop(process, f"{name} server")
+        print(f"  {name} server stopped", flush=True)
+
+
+@contextlib.contextmanager
+def web(*, workers: int = 2, threads: int = 8) -> Iterator[str]:
+    """Pages and API as docker-compose's ``web`` service runs them: gunicorn, threaded WSGI
+    workers with persistent database connections. Yields the URL."""
+    port = free_port()
+    yield from _serve("web", [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+        "--worker-class", "gthread", "--graceful-timeout", "3", "--log-level", "warning",
+    ], port, DB_CONN_MAX_AGE="60")  # fmt: skip
+
+
+@contextlib.contextmanager
+def events(*, workers: int = 2) -> Iterator[str]:
+    """``/board/events/`` as the compose ``events`` service serves it: uvicorn (ASGI), pooled
+    database connections. Yields the URL."""
+    port = free_port()
+    yield from _serve("events", [
+        sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
+        "--port", str(port), "--workers", str(workers), "--no-access-log",
+        "--timeout-graceful-shutdown", "3", "--log-level", "warning",
+    ], port, DB_POOL="1")  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -223,10 +240,12 @@ async def _events(response: httpx.Response):
             data.append(line[5:].strip())
 
 
-async def _sse_latency(base, cookies, send: Callable[[int], tuple[Request, str]], n: int):
+async def _sse_latency(
+    base, events_base, cookies, send: Callable[[int], tuple[Request, str]], n: int
+):
     samples: list[float] = []
     async with (
-        httpx.AsyncClient(base_url=base, cookies=cookies, timeout=30) as stream_http,
+        httpx.AsyncClient(base_url=events_base, cookies=cookies, timeout=30) as stream_http,
         httpx.AsyncClient(base_url=base, timeout=30) as post_http,
         stream_http.stream("GET", "/board/events/") as response,
     ):
@@ -246,9 +265,12 @@ async def _sse_latency(base, cookies, send: Callable[[int], tuple[Request, str]]
     return samples
 
 
-def sse_latency(base, cookies, send: Callable[[int], tuple[Request, str]], *, n: int = 20):
-    """POST a sitrep, then time until the board event naming it arrives on /board/events/."""
-    samples = sorted(asyncio.run(_sse_latency(base, cookies, send, n)))
+def sse_latency(
+    base, events_base, cookies, send: Callable[[int], tuple[Request, str]], *, n: int = 20
+):
+    """POST a sitrep to ``base``, then time until the board event naming it arrives on
+    ``events_base``'s /board/events/."""
+    samples = sorted(asyncio.run(_sse_latency(base, events_base, cookies, send, n)))
     return {
         "n": len(samples),
         "p50_ms": round(percentile(samples, 0.5), 1),

@@ -12,8 +12,10 @@ today, 15,000 MOFD patients, 400 virtual wards (bench/_estate.py, generated in s
 6. sitrep-to-browser latency on /board/events/ (real Celery worker);
 7. event-stream clients held and reached by one event.
 
-uvicorn (2 workers) and a Celery worker (concurrency 2) run as subprocesses on the bench's
-embedded PostgreSQL and Redis (``var/bench``) and are stopped (SIGTERM) at the end.
+The servers run as docker-compose.yml runs them in production, as subprocesses on the bench's
+embedded PostgreSQL and Redis (``var/bench``): pages and API on gunicorn (2 threaded WSGI
+workers), ``/board/events/`` on uvicorn (2 ASGI workers), and a Celery worker (concurrency 2);
+all are stopped (SIGTERM) at the end.
 """
 
 from __future__ import annotations
@@ -276,7 +278,7 @@ def _live_measurements(estate: _estate.Estate) -> dict:
     bodies = Bodies(estate)
     out: dict = {}
     n = RATE * LOAD_SECONDS
-    with _live.web() as base:
+    with _live.web() as base, _live.events() as events_base:
         cookies = _live.staff_cookies(base, username="bench-scc", password=PASSWORD)
         _live.open_loop(base, bodies.whoami(100), rate=50, clients=CLIENTS)  # warm up
         _live.open_loop(base, bodies.mix(40, timezone.now()), rate=20, clients=CLIENTS, ok=201)
@@ -308,12 +310,19 @@ def _live_measurements(estate: _estate.Estate) -> dict:
 
             sites = itertools.count()
             out["sse_latency"] = _live.sse_latency(
-                base, cookies, lambda k: bodies.beds(timezone.now(), next(sites) * 7), n=SSE_N
+                base,
+                events_base,
+                cookies,
+                lambda k: bodies.beds(timezone.now(), next(sites) * 7),
+                n=SSE_N,
             )
             show("sitrep -> board event on /board/events/ (ms)", out["sse_latency"])
 
             out["sse_fan_out"] = _live.fan_out(
-                base, cookies, clients=SSE_CLIENTS, publish=lambda: board_publish({"bench:probe"})
+                events_base,
+                cookies,
+                clients=SSE_CLIENTS,
+                publish=lambda: board_publish({"bench:probe"}),
             )
             show("event-stream clients", out["sse_fan_out"])
     return out

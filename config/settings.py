@@ -54,6 +54,16 @@ DATABASES = {
 }
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"].setdefault("OPTIONS", {})
+# Web processes (set by `serve` and the compose file) take connections from a pool instead:
+# opening one per request costs PostgreSQL a backend fork and the request a round of
+# authentication, most of a small request's time. Pooling excludes persistent connections.
+if env_bool("DB_POOL", False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 2,
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")),
+        "timeout": 10,  # seconds a request waits for a free connection before failing
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -243,6 +253,11 @@ SCC_SIMULATOR = env_bool("SCC_SIMULATOR", SCC_DEMO)
 SCC_BOARD_CACHE_SECONDS = int(os.environ.get("SCC_BOARD_CACHE_SECONDS", "90"))
 # An accepted sitrep whose recompute has not run after this long is swept from the outbox.
 SCC_OUTBOX_GRACE_SECONDS = float(os.environ.get("SCC_OUTBOX_GRACE_SECONDS", "20"))
+# Under a stream of sitreps, recomputes start at least this far apart, each taking everything
+# that arrived meanwhile (the cost of a recompute hardly depends on how many it covers).
+SCC_RECOMPUTE_SPACING_S = float(os.environ.get("SCC_RECOMPUTE_SPACING_S", "0.5"))
+# Alert evaluations after changes start at least this far apart (each covers the whole system).
+SCC_ALERT_EVALUATION_SPACING_S = float(os.environ.get("SCC_ALERT_EVALUATION_SPACING_S", "1"))
 SCC_SITREP_MAX_FUTURE_MINUTES = 5
 # DOMAIN.md: the national handover standard; lost time accrues beyond it.
 SCC_HANDOVER_STANDARD_MIN = int(os.environ.get("SCC_HANDOVER_STANDARD_MIN", "15"))

@@ -182,18 +182,18 @@ def _as_at_rows(cursor, *, t: datetime, site_id: int | None) -> list[tuple]:
     return cursor.fetchall()
 
 
-# The system at many times in one pass: each ward's state in force before the first time and
-# its later states up to the last, turned into changes and summed cumulatively per bed type.
-# One probe per ward instead of one per ward *per time* (a national recompute has hundreds).
+# The system at many times in one pass, for the wards whose newest state is at or after the
+# first time: each one's state in force before the first time and its later states up to the
+# last, turned into changes and summed cumulatively per bed type. Every other ward (nearly all
+# of a national estate, between two recomputes) holds its current state throughout: those are
+# summed once (``_SYSTEM_BASE_SQL``) instead of being probed ward by ward.
 _SYSTEM_STEPS_SQL = """
-WITH wards AS (
-    SELECT w.id, w.bed_type FROM {ward} w
+WITH ev AS (
+    SELECT w.id AS ward_id, w.bed_type, s.*
+    FROM {ward} w
     JOIN {site} si ON si.id = w.site_id
     JOIN {organisation} o ON o.id = si.organisation_id AND o.kind = ANY(%(kinds)s)
-),
-ev AS (
-    SELECT w.id AS ward_id, w.bed_type, s.*
-    FROM wards w
+    JOIN {ward_current} c ON c.ward_id = w.id AND c.as_at >= %(lo)s
     CROSS JOIN LATERAL (
         (SELECT ws.as_at, ws.occupied, ws.vacant, ws.closed, ws.escalation_open
          FROM {ward_state} ws WHERE ws.ward_id = w.id AND ws.as_at < %(lo)s
@@ -220,6 +220,19 @@ WINDOW c AS (PARTITION BY bed_type ORDER BY as_at)
 ORDER BY bed_type, as_at
 """
 
+# The wards unchanged since before the first time, by bed type: (reporting, figures...).
+_SYSTEM_BASE_SQL = """
+SELECT w.bed_type, count(*), sum(ws.occupied), sum(ws.vacant), sum(ws.closed),
+       sum(ws.escalation_open)
+FROM {ward_current} c
+JOIN {ward_state} ws ON ws.id = c.state_id
+JOIN {ward} w ON w.id = c.ward_id
+JOIN {site} si ON si.id = w.site_id
+JOIN {organisation} o ON o.id = si.organisation_id AND o.kind = ANY(%(kinds)s)
+WHERE c.as_at < %(lo)s
+GROUP BY w.bed_type
+"""
+
 _WARDS_TOTAL_SQL = """
 SELECT w.bed_type, count(*) FROM {ward} w
 JOIN {site} si ON si.id = w.site_id
@@ -233,25 +246,29 @@ def _system_rows(cursor, *, times: list[datetime]) -> dict[datetime, list[tuple]
     import bisect
 
     tables = {"ward": _t(Ward), "site": _t(Site), "organisation": _t(Organisation),
-              "ward_state": _t(WardState)}  # fmt: skip
+              "ward_state": _t(WardState), "ward_current": _t(WardCurrent)}  # fmt: skip
     kinds = [str(k) for k in BED_HOLDING_KINDS]
     cursor.execute(_WARDS_TOTAL_SQL.format(**tables), {"kinds": kinds})
     totals = dict(cursor.fetchall())
-    cursor.execute(
-        _SYSTEM_STEPS_SQL.format(**tables), {"kinds": kinds, "lo": min(times), "hi": max(times)}
-    )
+    window = {"kinds": kinds, "lo": min(times), "hi": max(times)}
+    cursor.execute(_SYSTEM_BASE_SQL.format(**tables), window)
+    base = {bed_type: tuple(int(f) for f in figures) for bed_type, *figures in cursor.fetchall()}
+    cursor.execute(_SYSTEM_STEPS_SQL.format(**tables), window)
     steps: dict[str, tuple[list[datetime], list[tuple]]] = {}
     for bed_type, as_at, *figures in cursor.fetchall():
         at, values = steps.setdefault(bed_type, ([], []))
         at.append(as_at)
         values.append(tuple(int(f) for f in figures))
+    none = (0, 0, 0, 0, 0)
     out: dict[datetime, list[tuple]] = {}
     for t in times:
         rows = []
         for bed_type, wards_total in totals.items():
             at, values = steps.get(bed_type, ([], []))
             i = bisect.bisect_right(at, t)
-            figures = values[i - 1] if i else (0, 0, 0, 0, 0)
+            changed = values[i - 1] if i else none
+            unchanged = base.get(bed_type, none)
+            figures = tuple(a + b for a, b in zip(unchanged, changed, strict=True))
             rows.append((None, bed_type, wards_total, *figures))
         out[t] = rows
     return out

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -20,12 +24,29 @@ logger = logging.getLogger(__name__)
 # and after each recompute. Pages use it as an ETag and the board's cache as its key, so a
 # stale answer is never served while Redis is up (and nothing is cached while it is down).
 FIGURES_VERSION_KEY = "scc:figures:version"
+# Set while a recompute is queued and not yet started (see ``recompute_request``). It expires in
+# case the message is lost; the outbox sweep recomputes whatever that leaves behind.
+RECOMPUTE_QUEUED_KEY = "scc:recompute:queued"
+RECOMPUTE_QUEUED_TIMEOUT_S = 60
+RECOMPUTE_STARTED_KEY = "scc:recompute:started"  # epoch seconds of the latest start
+# One drainer at a time (a PostgreSQL advisory lock, released if its connection dies): batches
+# then never contend for the same derived rows, and the other worker process stays free for
+# alert evaluation and the beat's jobs.
+DRAIN_LOCK_KEY = 0x5CC_0001
+DRAIN_BATCH = 500
+
+
+@functools.cache
+def _redis_for(url: str):
+    import redis
+
+    # One client (and connection pool) per process: a new one per call cost every sitrep a
+    # connection set-up. redis-py's pool is thread-safe and resets itself after a fork.
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
 
 def _redis():
-    import redis
-
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    return _redis_for(settings.REDIS_URL)
 
 
 def figures_version_bump() -> None:
@@ -47,34 +68,149 @@ def figures_version() -> int | None:
         return None
 
 
+def recompute_request() -> None:
+    """On commit of accepted sitreps: bump the figures version and queue one recompute.
+
+    Bursts coalesce: while a recompute is queued and not yet started, another sitrep queues
+    nothing (the queued one takes it). Recomputes start ``SCC_RECOMPUTE_SPACING_S`` apart
+    under a stream of sitreps. Best effort: if Redis or the broker is down, the outbox sweep
+    recomputes them later.
+    """
+    import redis
+
+    from .tasks import recompute_pending
+
+    try:
+        pipe = _redis().pipeline(transaction=False)
+        pipe.incr(FIGURES_VERSION_KEY)
+        pipe.set(RECOMPUTE_QUEUED_KEY, 1, nx=True, ex=RECOMPUTE_QUEUED_TIMEOUT_S)
+        _version, queue_one = pipe.execute()
+        if not queue_one:
+            return
+        last = _redis().get(RECOMPUTE_STARTED_KEY)
+    except redis.RedisError:
+        logger.warning("recompute not queued (Redis unavailable); the sweep will run it")
+        return
+    delay = spacing_delay(
+        now=time.time(),
+        last_started=float(last) if last else None,
+        spacing=settings.SCC_RECOMPUTE_SPACING_S,
+    )
+    try:
+        recompute_pending.apply_async(countdown=delay or None, retry=False)
+    except Exception:
+        recompute_queued_clear()
+        logger.warning("recompute not queued (broker unavailable); the sweep will run it")
+
+
+def spacing_delay(*, now: float, last_started: float | None, spacing: float) -> float:
+    """Seconds to hold a queued job so that runs start at least ``spacing`` apart."""
+    if last_started is None:
+        return 0.0
+    return round(min(spacing, max(0.0, last_started + spacing - now)), 3)
+
+
+def recompute_started() -> None:
+    """Called by the recompute task as it starts: a sitrep committed after this queues another."""
+    import redis
+
+    try:
+        pipe = _redis().pipeline(transaction=False)
+        pipe.delete(RECOMPUTE_QUEUED_KEY)
+        pipe.set(RECOMPUTE_STARTED_KEY, time.time(), ex=RECOMPUTE_QUEUED_TIMEOUT_S)
+        pipe.execute()
+    except redis.RedisError:
+        logger.warning("recompute flag not cleared (Redis unavailable); it expires on its own")
+
+
+def recompute_queued_clear() -> None:
+    import redis
+
+    try:
+        _redis().delete(RECOMPUTE_QUEUED_KEY)
+    except redis.RedisError:
+        logger.warning("recompute flag not cleared (Redis unavailable); it expires on its own")
+
+
 # Sent after figures changed; ``changed`` is a set of names like "beds:RWE-LRI".
 # Receivers: escalation (evaluate rules), board (publish a live event).
 figures_changed = Signal()
 
 
 def submissions_recompute(submission_ids: Iterable[int]) -> set[str]:
-    """Recompute for the given accepted submissions not yet recomputed. Idempotent."""
-    pending = list(
-        Submission.objects.pending_recompute()
-        .filter(pk__in=list(submission_ids))
-        .select_related("organisation")
-        .order_by("pk")
-    )
-    if not pending:
-        return set()
-    by_kind: dict[str, list[Submission]] = defaultdict(list)
-    for sub in pending:
-        by_kind[sub.kind].append(sub)
-    changed: set[str] = set()
-    for kind, subs in by_kind.items():
-        changed |= handler_for(kind).recompute(subs)
-    Submission.objects.filter(pk__in=[s.pk for s in pending], recomputed_at__isnull=True).update(
-        recomputed_at=timezone.now()
-    )
+    """Recompute for the given accepted submissions not yet recomputed. Idempotent.
+
+    One transaction: the submissions are claimed (``SKIP LOCKED``: a concurrent recompute of
+    the same ones leaves them to whoever came first), their figures written and the claim
+    recorded together, so a worker killed half-way leaves them pending, never half-done.
+    """
+    with transaction.atomic():
+        pending = list(
+            Submission.objects.pending_recompute()
+            .filter(pk__in=list(submission_ids))
+            .select_related("organisation")
+            .select_for_update(of=("self",), skip_locked=True)
+            .order_by("pk")
+        )
+        if not pending:
+            return set()
+        by_kind: dict[str, list[Submission]] = defaultdict(list)
+        for sub in pending:
+            by_kind[sub.kind].append(sub)
+        changed: set[str] = set()
+        for kind, subs in by_kind.items():
+            changed |= handler_for(kind).recompute(subs)
+        Submission.objects.filter(pk__in=[s.pk for s in pending]).update(
+            recomputed_at=timezone.now()
+        )
     figures_version_bump()
     if changed:
         figures_changed.send(sender=Submission, changed=changed)
     return changed
+
+
+@contextlib.contextmanager
+def _drain_lock():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [DRAIN_LOCK_KEY])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [DRAIN_LOCK_KEY])
+
+
+def _pending_ids(limit: int) -> list[int]:
+    return list(
+        Submission.objects.pending_recompute().order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+
+
+def outbox_drain(*, batch: int = DRAIN_BATCH) -> int:
+    """Recompute the pending submissions, oldest first, ``batch`` at a time.
+
+    The derived figures cost about the same for one submission as for hundreds (a site's and
+    the system's snapshots, a day's handover figures), so each run takes whatever has arrived
+    since the last, and runs are spaced (``recompute_request``) rather than back to back. A run
+    goes on while it finds full batches (a backlog). Returns how many this call recomputed.
+    """
+    done = 0
+    with _drain_lock() as held:
+        if not held:
+            # Another drainer is at work; it queues a run for whatever it leaves behind.
+            return 0
+        while ids := _pending_ids(batch):
+            submissions_recompute(ids)
+            done += len(ids)
+            if len(ids) < batch:
+                break
+    # Sitreps committed during this run queued the next; this covers one whose task found the
+    # lock taken and stopped.
+    if Submission.objects.pending_recompute().exists():
+        recompute_request()
+    return done
 
 
 def outbox_sweep(*, now=None, limit: int = 500) -> int:

@@ -17,7 +17,7 @@ from apps.beds.models import Organisation
 
 from .choices import Outcome, Source
 from .models import Submission
-from .pipeline import figures_version_bump
+from .pipeline import recompute_request
 from .registry import handler_for
 
 logger = logging.getLogger(__name__)
@@ -210,18 +210,5 @@ def _apply(handler, common, data, idempotency_key) -> IngestResult:
         applied = handler.apply(submission=sub, data=data)
         body = {"submission": sub.pk, **applied.response}
         Submission.objects.filter(pk=sub.pk).update(response=body)
-        transaction.on_commit(figures_version_bump)
-        transaction.on_commit(lambda: enqueue_recompute([sub.pk]))
+        transaction.on_commit(recompute_request)
     return IngestResult(201, body, sub.pk)
-
-
-def enqueue_recompute(submission_ids: list[int]) -> None:
-    """Best effort: if the broker is down the outbox sweep recomputes them later."""
-    from .tasks import recompute_submissions
-
-    try:
-        recompute_submissions.apply_async((submission_ids,), retry=False)
-    except Exception:
-        logger.warning(
-            "recompute of %s not queued (broker unavailable); the sweep will run it", submission_ids
-        )

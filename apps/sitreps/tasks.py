@@ -1,11 +1,13 @@
 from celery import shared_task
 
-from .pipeline import outbox_sweep, submissions_recompute
+from .pipeline import outbox_drain, outbox_sweep, recompute_started
 
 
 @shared_task(acks_late=True)
-def recompute_submissions(submission_ids: list[int]) -> None:
-    submissions_recompute(submission_ids)
+def recompute_pending() -> None:
+    """Queued on commit of accepted sitreps (coalesced): recompute everything pending."""
+    recompute_started()
+    outbox_drain()
 
 
 @shared_task

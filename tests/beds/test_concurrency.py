@@ -27,7 +27,7 @@ def slow_apply(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(services, "_bed_statuses_apply", slow)
-    monkeypatch.setattr(ingest, "enqueue_recompute", lambda ids: None)
+    monkeypatch.setattr(ingest, "recompute_request", lambda: None)
 
 
 def _race(bodies: list[dict]) -> list:

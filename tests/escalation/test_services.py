@@ -1,5 +1,6 @@
 """The alert lifecycle: raise, escalate, de-escalate, acknowledge, close; mail once per change."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -306,7 +307,9 @@ def test_figures_changed_queues_one_evaluation_for_a_burst(
 
     cache.delete(PENDING_KEY)
     queued = []
-    monkeypatch.setattr(tasks.evaluate_alerts, "delay", lambda: queued.append(1))
+    monkeypatch.setattr(
+        tasks.evaluate_alerts, "apply_async", lambda countdown=None: queued.append(1)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         figures_changed.send(sender=None, changed={"beds:RWE-LRI"})
         figures_changed.send(sender=None, changed={"beds:RWE-GH"})
@@ -315,6 +318,41 @@ def test_figures_changed_queues_one_evaluation_for_a_burst(
     with django_capture_on_commit_callbacks(execute=True):
         evaluation_request()
     assert queued == [1, 1]
+    cache.delete(PENDING_KEY)
+
+
+def test_evaluations_under_a_stream_of_changes_start_a_spacing_apart(settings):
+    from apps.escalation.receivers import evaluation_delay
+
+    settings.SCC_ALERT_EVALUATION_SPACING_S = 1.0
+    assert evaluation_delay(now=100.0, last_started=None) == 0.0
+    assert evaluation_delay(now=100.0, last_started=99.7) == 0.7
+    assert evaluation_delay(now=100.0, last_started=98.0) == 0.0
+    # A clock that stepped back never holds an evaluation longer than the spacing.
+    assert evaluation_delay(now=100.0, last_started=250.0) == 1.0
+
+
+def test_a_requested_evaluation_waits_out_the_spacing_after_the_last_one(
+    monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from apps.escalation import tasks
+    from apps.escalation.receivers import STARTED_KEY
+
+    settings.SCC_ALERT_EVALUATION_SPACING_S = 1.0
+    cache.delete(PENDING_KEY)
+    countdowns = []
+    monkeypatch.setattr(
+        tasks.evaluate_alerts, "apply_async", lambda countdown=None: countdowns.append(countdown)
+    )
+    cache.set(STARTED_KEY, time.time())
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation_request()
+    assert countdowns and 0 < countdowns[0] <= 1.0
+    cache.delete(PENDING_KEY)
+    cache.delete(STARTED_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation_request()
+    assert countdowns[1] is None  # nothing ran lately: at once
     cache.delete(PENDING_KEY)
 
 

@@ -127,3 +127,119 @@ def test_two_concurrent_posts_with_one_idempotency_key_apply_once(estate):
     assert sorted(r.status for r in results) == [201, 201]
     assert len({r.submission_id for r in results}) == 1
     assert Submission.objects.filter(outcome=Outcome.ACCEPTED).count() == 1
+
+
+# --------------------------------------------------------------------------- coalescing
+
+
+def _three_accepted():
+    return [
+        _post(list_body(org, SEED_AS_AT, seed_patients(org)), org=org).submission_id
+        for org in ("RT5", "OOA", "RWE")
+    ]
+
+
+def test_a_burst_of_sitreps_queues_one_recompute_until_it_starts(
+    estate, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.sitreps import tasks
+    from apps.sitreps.pipeline import recompute_started
+
+    queued = []
+    monkeypatch.setattr(tasks.recompute_pending, "apply_async", lambda **kw: queued.append(kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        _three_accepted()
+    assert len(queued) == 1
+    recompute_started()  # the task, as it starts
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(key="after-the-start")
+    assert len(queued) == 2
+    # Held so that recomputes start a spacing apart (the first went at once).
+    assert queued[0]["countdown"] is None and 0 < queued[1]["countdown"] <= 0.5
+
+
+def test_the_drain_recomputes_every_pending_submission_in_batches(estate):
+    from apps.sitreps.pipeline import outbox_drain
+
+    ids = _three_accepted()
+    heard = []
+    figures_changed.connect(
+        lambda sender, changed, **kw: heard.append(changed), weak=False, dispatch_uid="test-heard"
+    )
+    try:
+        assert outbox_drain(batch=2) == 3
+    finally:
+        figures_changed.disconnect(dispatch_uid="test-heard")
+    assert not Submission.objects.pending_recompute().filter(pk__in=ids).exists()
+    assert len(heard) == 2  # one announcement per batch: {RT5, OOA} then {RWE}
+    assert set().union(*heard) == {"mofd:RT5", "mofd:OOA", "mofd:RWE"}
+    assert outbox_drain() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_drain_leaves_the_work_to_a_drainer_already_at_it(estate):
+    import threading
+
+    from django.db import connection
+
+    from apps.sitreps.pipeline import DRAIN_LOCK_KEY, outbox_drain
+
+    ids = _three_accepted()
+    held, release = threading.Event(), threading.Event()
+
+    def other_drainer():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [DRAIN_LOCK_KEY])
+                held.set()
+                release.wait(timeout=30)
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [DRAIN_LOCK_KEY])
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_drainer)
+    thread.start()
+    try:
+        assert held.wait(timeout=30)
+        assert outbox_drain() == 0
+        assert Submission.objects.pending_recompute().filter(pk__in=ids).count() == 3
+    finally:
+        release.set()
+        thread.join()
+    assert outbox_drain() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_recomputes_of_the_same_submissions_apply_them_once(estate):
+    import threading
+
+    from django.db import connection
+
+    ids = _three_accepted()
+    heard, barrier = [], threading.Barrier(2)
+    figures_changed.connect(
+        lambda sender, changed, **kw: heard.append(changed), weak=False, dispatch_uid="test-heard"
+    )
+
+    def recompute():
+        try:
+            barrier.wait()
+            submissions_recompute(ids)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=recompute) for _ in range(2)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        figures_changed.disconnect(dispatch_uid="test-heard")
+    assert not Submission.objects.pending_recompute().exists()
+    # Each submission was claimed by one of the two: announced once in all.
+    assert sorted(name for changed in heard for name in changed) == [
+        "mofd:OOA",
+        "mofd:RT5",
+        "mofd:RWE",
+    ]

@@ -98,6 +98,9 @@ class Command(BaseCommand):
                     "--timeout-graceful-shutdown",
                     "5",
                 ),
+                # Under ASGI a request may run on a new thread: pooled connections, not
+                # persistent ones (config/settings.py).
+                env={"DB_POOL": "1"},
             ),
             Program(
                 "worker",
