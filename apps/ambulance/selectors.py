@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -39,7 +40,7 @@ WITH timed AS (
                END
            ) - h.arrived_at) AS seconds
       FROM {handover} h
-     WHERE h.arrived_at >= %(start)s AND h.arrived_at < %(end)s
+     WHERE h.arrived_at >= %(start)s AND h.arrived_at < %(end)s {handover_sites}
 ), totals AS (
     -- Aggregated before the join: one range scan of the day, not one probe per site.
     SELECT site_id,
@@ -60,6 +61,7 @@ SELECT s.id, s.code,
   FROM {site} s
   JOIN {organisation} o ON o.id = s.organisation_id AND o.kind = %(acute)s
   LEFT JOIN totals t ON t.site_id = s.id
+ {sites}
  ORDER BY s.code
 """
 assert rules.BANDS_MIN == (15, 30, 60), "keep _DAY_TOTALS_SQL's bands in step"
@@ -72,13 +74,19 @@ class SiteDay:
     totals: rules.DayTotals
 
 
-def day_totals_by_site(*, day: date, now: datetime) -> list[SiteDay]:
-    """Totals of every hospital site (including those with no arrivals) for a local day."""
+def day_totals_by_site(
+    *, day: date, now: datetime, site_ids: Collection[int] | None = None
+) -> list[SiteDay]:
+    """Totals of every hospital site (or of ``site_ids``; including those with no arrivals)
+    for a local day."""
     start, end = rules.local_day_bounds(day)
+    only = site_ids is not None
     sql = _DAY_TOTALS_SQL.format(
         handover=Handover._meta.db_table,
         site=Site._meta.db_table,
         organisation=Site._meta.get_field("organisation").related_model._meta.db_table,
+        handover_sites="AND h.site_id = ANY(%(site_ids)s)" if only else "",
+        sites="WHERE s.id = ANY(%(site_ids)s)" if only else "",
     )
     params = {
         "now": now,
@@ -87,6 +95,7 @@ def day_totals_by_site(*, day: date, now: datetime) -> list[SiteDay]:
         "end": end,
         "standard_s": settings.SCC_HANDOVER_STANDARD_MIN * 60,
         "acute": OrganisationKind.ACUTE.value,
+        "site_ids": sorted(site_ids) if only else None,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

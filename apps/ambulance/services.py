@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
-from apps.beds.models import Organisation
+from apps.beds.choices import OrganisationKind
+from apps.beds.models import Organisation, Site
 from apps.sitreps.models import Submission
 
 from . import rules
@@ -26,21 +29,28 @@ _UPDATED = [
 ]
 
 
+@dataclass(frozen=True)
+class Touched:
+    """What a batch of handovers changed: local days, and the sites arrivals are or were at."""
+
+    days: set[date]
+    site_codes: set[str]
+
+
 def handovers_upsert(
     *, organisation: Organisation, submission: Submission, items: list[dict[str, Any]]
-) -> set[date]:
+) -> Touched:
     """Create or replace each incident as stated (last accepted post wins).
 
-    Returns the local days whose figures changed: the posted arrivals' days and, for
-    corrections that moved an arrival, the day it was on before.
+    Returns the local days and sites whose figures changed: the posted arrivals' and, for
+    corrections that moved an arrival, the day and site it was on before.
     """
     incidents = [item["incident"] for item in items]
-    moved_from = {
-        rules.local_day(arrived_at)
-        for arrived_at in Handover.objects.filter(
-            organisation=organisation, incident__in=incidents
-        ).values_list("arrived_at", flat=True)
-    }
+    before = list(
+        Handover.objects.filter(organisation=organisation, incident__in=incidents).values_list(
+            "arrived_at", "site__code"
+        )
+    )
     now = timezone.now()
     rows = [
         Handover(
@@ -63,7 +73,11 @@ def handovers_upsert(
         unique_fields=["organisation", "incident"],
         update_fields=_UPDATED,
     )
-    return moved_from | {rules.local_day(item["arrived_at"]) for item in items}
+    return Touched(
+        days={rules.local_day(arrived_at) for arrived_at, _ in before}
+        | {rules.local_day(item["arrived_at"]) for item in items},
+        site_codes={code for _, code in before} | {item["site"].code for item in items},
+    )
 
 
 def handover_days_refresh(
@@ -75,9 +89,7 @@ def handover_days_refresh(
     rows = []
     codes = set()
     for day in sorted(set(days)):
-        for sd in day_totals_by_site(day=day, now=now):
-            if wanted is not None and sd.site_id not in wanted:
-                continue
+        for sd in day_totals_by_site(day=day, now=now, site_ids=wanted):
             figures = rules.day_figures(sd.totals)
             rows.append(
                 HandoverDaily(
@@ -128,21 +140,53 @@ def handovers_live_refresh(*, now: datetime) -> set[str]:
 
 
 def handovers_recompute(submissions: Iterable[Submission], *, now: datetime) -> set[str]:
-    """After accepted submissions: rewrite every hospital site's rows for the days touched.
+    """After accepted submissions: rewrite the rows of the days and sites they touched.
 
-    All sites of a day are rewritten (one query per day) so that a correction moving an
-    arrival between sites of the same day refreshes both.
+    A correction that moved an arrival between sites or days names both in its response
+    (``days``, ``sites``), so both are refreshed. A submission archived without ``sites``
+    refreshes every hospital site of its days.
     """
     days: set[date] = set()
+    codes: set[str] | None = set()
     for sub in submissions:
-        days |= {date.fromisoformat(d) for d in (sub.response or {}).get("days", [])}
+        response = sub.response or {}
+        days |= {date.fromisoformat(d) for d in response.get("days", [])}
+        if codes is not None and "sites" in response:
+            codes |= set(response["sites"])
+        else:
+            codes = None
     if not days:
         return set()
-    changed = handover_days_refresh(days=days, now=now)
-    posted_sites = {
-        item.get("site")
-        for sub in submissions
-        for item in (sub.payload or {}).get("handovers", [])
-        if isinstance(item, dict)
-    }
-    return {name for name in changed if name.split(":", 1)[1] in posted_sites}
+    site_ids = (
+        None
+        if codes is None
+        else set(Site.objects.filter(code__in=codes).values_list("pk", flat=True))
+    )
+    changed = handover_days_refresh(days=days, now=now, site_ids=site_ids)
+    if site_ids is not None:
+        _handover_days_fill(days=days, now=now)
+    return changed
+
+
+# A hospital site with no arrivals on a day has figures for it too: zeros, not "no data".
+_FILL_SQL = """
+INSERT INTO {daily} (site_id, date, arrivals, handed_over, mean_handover_min, over_15, over_30,
+                     over_60, lost_hours, computed_at)
+SELECT s.id, d.day, 0, 0, NULL, 0, 0, 0, 0, %(now)s
+  FROM {site} s
+  JOIN {organisation} o ON o.id = s.organisation_id AND o.kind = %(acute)s
+ CROSS JOIN unnest(%(days)s::date[]) AS d(day)
+ON CONFLICT (site_id, date) DO NOTHING
+"""
+
+
+def _handover_days_fill(*, days: Iterable[date], now: datetime) -> None:
+    sql = _FILL_SQL.format(
+        daily=HandoverDaily._meta.db_table,
+        site=Site._meta.db_table,
+        organisation=Organisation._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, {"now": now, "acute": OrganisationKind.ACUTE.value, "days": sorted(set(days))}
+        )

@@ -26,13 +26,18 @@ class HandoversHandler:
 
     def apply(self, *, submission: Submission, data: dict[str, Any]) -> Applied:
         items = data["handovers"]
-        days = handovers_upsert(
+        touched = handovers_upsert(
             organisation=submission.organisation, submission=submission, items=items
         )
-        days_iso = sorted(d.isoformat() for d in days)
-        # The recompute reads "days" back from the archived response (it is given only the
-        # submissions), so the days a correction moved an arrival from are refreshed too.
-        return Applied(response={"handovers": len(items), "days": days_iso})
+        # The recompute reads "days" and "sites" back from the archived response (it is given
+        # only the submissions), so where a correction moved an arrival from is refreshed too.
+        return Applied(
+            response={
+                "handovers": len(items),
+                "days": sorted(d.isoformat() for d in touched.days),
+                "sites": sorted(touched.site_codes),
+            }
+        )
 
     def recompute(self, submissions: Iterable[Submission]) -> set[str]:
         return handovers_recompute(list(submissions), now=timezone.now())

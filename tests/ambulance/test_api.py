@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.ambulance.models import Handover, HandoverDaily
@@ -271,6 +273,30 @@ def test_a_correction_moving_an_arrival_to_another_day_refreshes_both_days(ambul
     submissions_recompute([second.json()["submission"]])
     assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_day(earlier)).arrivals == 0
     assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_day(t0)).arrivals == 1
+
+
+def test_a_correction_moving_an_arrival_to_another_site_refreshes_both_sites(ambulance, t0):
+    day = local_day(t0)
+    first = post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=40)))
+    submissions_recompute([first.json()["submission"]])
+    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=day).arrivals == 1
+    moved = post(ambulance, item(site="RWE-GH", arrived=t0, handover=t0 + timedelta(minutes=40)))
+    assert moved.json()["sites"] == ["RWE-GH", "RWE-LRI"]
+    changed = submissions_recompute([moved.json()["submission"]])
+    assert changed == {"handovers:RWE-GH", "handovers:RWE-LRI"}
+    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=day).arrivals == 0
+    assert HandoverDaily.objects.get(site__code="RWE-GH", date=day).arrivals == 1
+
+
+def test_a_recompute_refreshes_only_the_sites_touched_and_gives_the_rest_zeros(ambulance, t0):
+    day = local_day(t0)
+    response = post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=20)))
+    with CaptureQueriesContext(connection) as ctx:
+        submissions_recompute([response.json()["submission"]])
+    totals = [q["sql"] for q in ctx.captured_queries if "WITH timed AS" in q["sql"]]
+    assert len(totals) == 1 and "ANY(" in totals[0]  # one site's arrivals, not the day's all
+    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=day).arrivals == 1
+    assert HandoverDaily.objects.get(site__code="RWE-GH", date=day).arrivals == 0
 
 
 # --------------------------------------------------------------------------- daily

@@ -111,6 +111,11 @@ class HandoversAcceptedOut(serializers.Serializer):
         child=serializers.DateField(),
         help_text="Local days (Europe/London) whose handover figures this submission changed.",
     )
+    sites = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Hospital sites whose handover figures this submission changed (where the "
+        "arrivals are, and where corrected ones were before).",
+    )
 
 
 class HandoversLiveOut(serializers.Serializer):
