@@ -225,7 +225,11 @@ _SYSTEM_BASE_SQL = """
 SELECT w.bed_type, count(*), sum(ws.occupied), sum(ws.vacant), sum(ws.closed),
        sum(ws.escalation_open)
 FROM {ward_current} c
-JOIN {ward_state} ws ON ws.id = c.state_id
+-- A probe per ward by primary key: a join would hash the whole (ever-growing) history.
+CROSS JOIN LATERAL (
+    SELECT x.occupied, x.vacant, x.closed, x.escalation_open
+    FROM {ward_state} x WHERE x.id = c.state_id LIMIT 1
+) ws
 JOIN {ward} w ON w.id = c.ward_id
 JOIN {site} si ON si.id = w.site_id
 JOIN {organisation} o ON o.id = si.organisation_id AND o.kind = ANY(%(kinds)s)

@@ -243,3 +243,26 @@ def test_site_occupancy_history_covers_the_window_from_its_left_edge(estate):
     site = Site.objects.get(code="RWE-LRI")
     history = site_occupancy_history(site=site, now=now, days=7)
     assert [s.occupied for s in history] == [6, 7, 8]
+
+
+def test_system_snapshots_at_many_times_equal_the_sum_of_states_in_force_at_each(estate):
+    """The one-pass system figures (unchanged wards summed once, changed wards probed) against
+    the plain definition: every ward's latest state at or before t, summed by bed type."""
+    from apps.beds.services import _as_at_rows, _system_rows
+
+    t = hours_ago(6)
+    _ingest(sitrep("RWE-GH", t, counts("GH-W15", occupied=20, vacant=8)))  # unchanged later
+    _ingest(sitrep("RWE-LRI", t, counts("LRI-W23", 5, 5), counts("LRI-W10", 6, 6)))
+    _ingest(sitrep("RWE-LRI", t + timedelta(hours=2), counts("LRI-W23", 9, 1)))
+    # Newest state exactly at the first time: changed in the window, not part of the base.
+    _ingest(sitrep("RT5-CCH", t + timedelta(hours=1), counts("CCH-W4", 20, 7)), org="RT5")
+    # First ever state of LRI-W22 inside the window; a late delivery for LRI-W23 inside it too.
+    _ingest(sitrep("RWE-LRI", t + timedelta(hours=4), counts("LRI-W22", 15, 5)))
+    _ingest(sitrep("RWE-LRI", t + timedelta(hours=1), counts("LRI-W23", 7, 3)))
+    times = [
+        t + timedelta(hours=h, minutes=m) for h, m in ((1, 0), (1, 30), (3, 0), (4, 0), (5, 0))
+    ]
+    with connection.cursor() as cursor:
+        many = _system_rows(cursor, times=times)
+        for when in times:
+            assert sorted(many[when]) == sorted(_as_at_rows(cursor, t=when, site_id=None)), when
