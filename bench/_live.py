@@ -126,7 +126,7 @@ def worker(*, concurrency: int = 2) -> Iterator[None]:
         sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "WARNING",
         "--concurrency", str(concurrency), "-n", f"bench-{os.getpid()}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ])  # fmt: skip
+    ], DB_CONN_MAX_AGE="60")  # fmt: skip
     try:
         print(f"  celery worker pid {process.pid} (concurrency {concurrency})", flush=True)
         yield

@@ -5,7 +5,7 @@ import threading
 import time
 
 from celery import Celery
-from celery.signals import beat_init
+from celery.signals import beat_init, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -14,6 +14,19 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 logger = logging.getLogger("scc.beat")
+
+
+@task_prerun.connect
+def _database_connection_checked(sender=None, **kwargs) -> None:
+    """As before a request: drop the connection if broken or past CONN_MAX_AGE. Celery's own
+    close-after-every-task is off (CELERY_DB_REUSE_MAX): a new connection per task cost
+    PostgreSQL a backend and its catalogue caches, most of a short task's time."""
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return  # inside the caller's transaction (tests, eager mode): leave it be
+    from django.db import close_old_connections
+
+    close_old_connections()
+
 
 BEAT_LOCK = "scc:beat:leader"
 BEAT_LOCK_TTL = 30

@@ -162,6 +162,45 @@ GROUP BY {group}
 """
 
 
+# Many (site, time) moments in one statement: each site's wards, each one's latest state at
+# or before that moment (``_AS_AT_SQL`` per moment, without a round trip and a plan each).
+_SITES_AS_AT_SQL = """
+SELECT m.site_id, m.t, w.bed_type, count(*) AS wards_total, count(s.ward_id) AS wards_reporting,
+       coalesce(sum(s.occupied), 0), coalesce(sum(s.vacant), 0),
+       coalesce(sum(s.closed), 0), coalesce(sum(s.escalation_open), 0)
+FROM unnest(%(sites)s::bigint[], %(times)s::timestamptz[]) AS m(site_id, t)
+JOIN {ward} w ON w.site_id = m.site_id
+JOIN {site} si ON si.id = w.site_id
+JOIN {organisation} o ON o.id = si.organisation_id AND o.kind = ANY(%(kinds)s)
+LEFT JOIN LATERAL (
+    SELECT ws.ward_id, ws.occupied, ws.vacant, ws.closed, ws.escalation_open
+    FROM {ward_state} ws
+    WHERE ws.ward_id = w.id AND ws.as_at <= m.t
+    ORDER BY ws.as_at DESC LIMIT 1
+) s ON true
+GROUP BY m.site_id, m.t, w.bed_type
+"""
+
+
+def _sites_rows(cursor, *, moments: list[tuple[int, datetime]]) -> dict[datetime, list[tuple]]:
+    """``_as_at_rows(t=t, site_id=site)`` for every (site, t) in ``moments``, in one query;
+    rows grouped by time."""
+    tables = {"ward": _t(Ward), "site": _t(Site), "organisation": _t(Organisation),
+              "ward_state": _t(WardState)}  # fmt: skip
+    cursor.execute(
+        _SITES_AS_AT_SQL.format(**tables),
+        {
+            "sites": [site for site, _ in moments],
+            "times": [t for _, t in moments],
+            "kinds": [str(k) for k in BED_HOLDING_KINDS],
+        },
+    )
+    out: dict[datetime, list[tuple]] = {}
+    for site_id, t, *rest in cursor.fetchall():
+        out.setdefault(t, []).append((site_id, *rest))
+    return out
+
+
 def _as_at_rows(cursor, *, t: datetime, site_id: int | None) -> list[tuple]:
     tables = {
         "ward": _t(Ward),
@@ -296,12 +335,15 @@ def occupancy_snapshots_take(*, moments: Mapping[int, Iterable[datetime]]) -> in
         ).values_list("site_id", "taken_at"):
             taken.setdefault(site_id, []).append(taken_at)
     with connection.cursor() as cursor:
+        pairs: list[tuple[int, datetime]] = []
         for site_id, times in moments.items():
             first = min(times)
             times.update(t for t in taken.get(site_id, ()) if t > first)
             system_times.update(times)
-            for t in sorted(times):
-                rows.extend(_snapshots(_as_at_rows(cursor, t=t, site_id=site_id), t))
+            pairs.extend((site_id, t) for t in sorted(times))
+        if pairs:
+            for t, site_rows in _sites_rows(cursor, moments=pairs).items():
+                rows.extend(_snapshots(site_rows, t))
         if system_times:
             for t, system in _system_rows(cursor, times=sorted(system_times)).items():
                 rows.extend(_snapshots(system, t))

@@ -13,3 +13,9 @@ def recompute_pending() -> None:
 @shared_task
 def sweep_outbox() -> None:
     outbox_sweep()
+
+
+@shared_task(acks_late=True)
+def recompute_submissions(submission_ids: list[int]) -> None:
+    """Messages queued before recomputes were coalesced (one per sitrep): drain as well."""
+    outbox_drain()

@@ -248,7 +248,7 @@ def test_site_occupancy_history_covers_the_window_from_its_left_edge(estate):
 def test_system_snapshots_at_many_times_equal_the_sum_of_states_in_force_at_each(estate):
     """The one-pass system figures (unchanged wards summed once, changed wards probed) against
     the plain definition: every ward's latest state at or before t, summed by bed type."""
-    from apps.beds.services import _as_at_rows, _system_rows
+    from apps.beds.services import _as_at_rows, _sites_rows, _system_rows
 
     t = hours_ago(6)
     _ingest(sitrep("RWE-GH", t, counts("GH-W15", occupied=20, vacant=8)))  # unchanged later
@@ -266,3 +266,10 @@ def test_system_snapshots_at_many_times_equal_the_sum_of_states_in_force_at_each
         many = _system_rows(cursor, times=times)
         for when in times:
             assert sorted(many[when]) == sorted(_as_at_rows(cursor, t=when, site_id=None)), when
+        # And each site's figures at many moments, in one query, against one moment at a time.
+        sites = list(Site.objects.values_list("pk", flat=True))
+        moments = [(site, when) for site in sites for when in times]
+        by_time = _sites_rows(cursor, moments=moments)
+        for site, when in moments:
+            got = sorted(row for row in by_time.get(when, []) if row[0] == site)
+            assert got == sorted(_as_at_rows(cursor, t=when, site_id=site)), (site, when)
