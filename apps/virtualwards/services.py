@@ -12,6 +12,33 @@ from apps.sitreps.models import Submission
 
 from .models import VirtualWard, VirtualWardCensus, VirtualWardCurrent
 
+# The wards' censuses at one time: inserted, or corrected in place (same ward and time).
+_CENSUS_UPSERT = """
+INSERT INTO {census} AS c (ward_id, as_at, capacity, occupied, submission_id)
+SELECT w, %(as_at)s, cap, occ, %(submission)s
+FROM unnest(%(wards)s::bigint[], %(capacity)s::int[], %(occupied)s::int[]) AS i(w, cap, occ)
+ORDER BY w
+ON CONFLICT (ward_id, as_at) DO UPDATE
+SET capacity = EXCLUDED.capacity, occupied = EXCLUDED.occupied,
+    submission_id = EXCLUDED.submission_id
+RETURNING c.id, c.ward_id
+"""
+
+# The wards are locked first (in id order: two censuses never deadlock), so that "newer than
+# held" is decided by one writer at a time, each statement after the lock seeing the last
+# writer's census.
+_LOCK_WARDS = "SELECT id FROM {ward} WHERE id = ANY(%(wards)s) ORDER BY id FOR UPDATE"
+
+# Current unless a newer census is held.
+_CURRENT_UPSERT = """
+INSERT INTO {current} AS cur (ward_id, census_id)
+SELECT w, c FROM unnest(%(wards)s::bigint[], %(censuses)s::bigint[]) AS i(w, c)
+ORDER BY w
+ON CONFLICT (ward_id) DO UPDATE SET census_id = EXCLUDED.census_id
+WHERE (SELECT held.as_at FROM {census} held WHERE held.id = cur.census_id) <= %(as_at)s
+RETURNING cur.ward_id
+"""
+
 
 def census_apply(
     *, submission: Submission, as_at: datetime, wards: list[dict[str, Any]]
@@ -19,43 +46,34 @@ def census_apply(
     """Record each ward's census at ``as_at``; make it current unless a newer one is held.
 
     The same (ward, as_at) again is a correction: it replaces the figures. Returns
-    ``{ward code: is now current}``. Runs inside the ingest transaction; the ward rows are
-    locked (in id order, so two censuses never deadlock) so that "newer than held" is decided
-    by one writer at a time.
+    ``{ward code: is now current}``. Runs inside the ingest transaction. Three statements
+    whatever the number of wards.
     """
     by_id = {item["ward"].pk: item for item in wards}
-    list(
-        VirtualWard.objects.select_for_update()
-        .filter(pk__in=by_id)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    censuses = VirtualWardCensus.objects.bulk_create(
-        [
-            VirtualWardCensus(
-                ward_id=ward_id,
-                as_at=as_at,
-                capacity=item["capacity"],
-                occupied=item["occupied"],
-                submission=submission,
-            )
-            for ward_id, item in by_id.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["ward", "as_at"],
-        update_fields=["capacity", "occupied", "submission"],
-    )
-    held = dict(
-        VirtualWardCurrent.objects.filter(ward_id__in=by_id).values_list("ward_id", "census__as_at")
-    )
-    current = [c for c in censuses if held.get(c.ward_id) is None or held[c.ward_id] <= as_at]
-    VirtualWardCurrent.objects.bulk_create(
-        [VirtualWardCurrent(ward_id=c.ward_id, census_id=c.pk) for c in current],
-        update_conflicts=True,
-        unique_fields=["ward"],
-        update_fields=["census"],
-    )
-    is_current = {c.ward_id for c in current}
+    ids = sorted(by_id)
+    tables = {
+        "census": VirtualWardCensus._meta.db_table,
+        "current": VirtualWardCurrent._meta.db_table,
+        "ward": VirtualWard._meta.db_table,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_WARDS.format(**tables), {"wards": ids})
+        cursor.execute(
+            _CENSUS_UPSERT.format(**tables),
+            {
+                "as_at": as_at,
+                "submission": submission.pk,
+                "wards": ids,
+                "capacity": [by_id[i]["capacity"] for i in ids],
+                "occupied": [by_id[i]["occupied"] for i in ids],
+            },
+        )
+        census_of = {ward_id: census_id for census_id, ward_id in cursor.fetchall()}
+        cursor.execute(
+            _CURRENT_UPSERT.format(**tables),
+            {"wards": ids, "censuses": [census_of[i] for i in ids], "as_at": as_at},
+        )
+        is_current = {ward_id for (ward_id,) in cursor.fetchall()}
     return {item["ward"].code: ward_id in is_current for ward_id, item in by_id.items()}
 
 
