@@ -222,13 +222,7 @@ async def _open_loop(base: str, requests: Sequence[Request], *, rate: float, cli
     return latencies, statuses, max(done_at) - t0
 
 
-def open_loop(
-    base: str, requests: Sequence[Request], *, rate: float, clients: int = 8, ok: int = 200
-) -> dict:
-    """Send ``requests`` at ``rate``/s from ``clients`` connections; latency from schedule."""
-    latencies, statuses, elapsed = asyncio.run(
-        _open_loop(base, requests, rate=rate, clients=clients)
-    )
+def _figures(requests, statuses, latencies, elapsed, *, rate, clients, ok) -> dict:
     latencies.sort()
     good = statuses.get(ok, 0)
     return {
@@ -243,6 +237,42 @@ def open_loop(
         "p99_ms": round(percentile(latencies, 0.99), 1),
         "max_ms": round(latencies[-1], 1) if latencies else None,
     }
+
+
+def open_loop(
+    base: str, requests: Sequence[Request], *, rate: float, clients: int = 8, ok: int = 200
+) -> dict:
+    """Send ``requests`` at ``rate``/s from ``clients`` connections; latency from schedule."""
+    latencies, statuses, elapsed = asyncio.run(
+        _open_loop(base, requests, rate=rate, clients=clients)
+    )
+    return _figures(requests, statuses, latencies, elapsed, rate=rate, clients=clients, ok=ok)
+
+
+def open_loop_with_probe(
+    base: str,
+    requests: Sequence[Request],
+    probe: Sequence[Request],
+    *,
+    rate: float,
+    probe_rate: float,
+    clients: int = 8,
+    ok: int = 201,
+) -> tuple[dict, dict]:
+    """``open_loop`` of ``requests`` while one more client sends ``probe`` (a trivial request)
+    at ``probe_rate``: what the same server answers a trivial request in, under that load."""
+
+    async def both():
+        return await asyncio.gather(
+            _open_loop(base, requests, rate=rate, clients=clients),
+            _open_loop(base, probe, rate=probe_rate, clients=1),
+        )
+
+    (lat, st, el), (p_lat, p_st, p_el) = asyncio.run(both())
+    return (
+        _figures(requests, st, lat, el, rate=rate, clients=clients, ok=ok),
+        _figures(probe, p_st, p_lat, p_el, rate=probe_rate, clients=1, ok=200),
+    )
 
 
 # --------------------------------------------------------------------------- event stream

@@ -1,10 +1,11 @@
-"""The whole product at national scale, on one real server process, measured side by side.
+"""The whole product at national scale, on real server processes, measured side by side.
 
 Estate: ~150 organisations, 500 sites, 10,000 wards, 100,000 beds, 20,000 ambulance arrivals
 today, 15,000 MOFD patients, 400 virtual wards (bench/_estate.py, generated in seconds).
 
 1. sitrep POST throughput and latency (open loop, 8 clients, fixed rate) against the trivial
-   authenticated ``GET /api/v1/whoami/`` measured the same way;
+   authenticated ``GET /api/v1/whoami/`` measured the same way, alone and probed beside the
+   sitrep load;
 2. bed-sitrep apply against a raw psycopg upsert of the same rows (bench/beds.py);
 3. the board JSON and page: server time and query counts, at national and small scale;
 4. recompute of every accepted submission of the national set, and alert evaluation;
@@ -32,6 +33,7 @@ from .common import show, timed
 
 RATE = 100  # sitreps/s: the goal
 CLIENTS = 8
+PROBE_RATE = 10  # trivial requests a second beside the sitrep load
 LOAD_SECONDS = int(os.environ.get("SCC_BENCH_LOAD_SECONDS", "20"))
 SSE_N = 20
 SSE_CLIENTS = 200
@@ -297,10 +299,15 @@ def _live_measurements(estate: _estate.Estate) -> dict:
             show("worker: backlog of those sitreps recomputed in (s)",
                  out["backlog_after_web_only_drain_s"])  # fmt: skip
 
-            # The whole system: ingest while the worker recomputes and evaluates alerts.
+            # The whole system: ingest while the worker recomputes and evaluates alerts, and
+            # one more client probes the trivial endpoint to see what the load does to it.
             requests = bodies.mix(n, timezone.now())
-            out["sitreps"] = _live.open_loop(base, requests, rate=RATE, clients=CLIENTS, ok=201)
+            probe = bodies.whoami(PROBE_RATE * LOAD_SECONDS)
+            out["sitreps"], out["trivial_under_load"] = _live.open_loop_with_probe(
+                base, requests, probe, rate=RATE, probe_rate=PROBE_RATE, clients=CLIENTS
+            )
             show(f"sitrep POSTs at {RATE}/s, worker running", _brief(out["sitreps"]))
+            show(f"whoami at {PROBE_RATE}/s beside them", _brief(out["trivial_under_load"]))
             out["worker_backlog_drain_s"] = _drain()
             show("worker backlog drained after the load (s)", out["worker_backlog_drain_s"])
 
@@ -342,6 +349,8 @@ def _summary(r: dict) -> list[dict]:
     live = r["live"]
     sitreps, trivial = live["sitreps"], live["trivial"]
     ratio_p99 = round(sitreps["p99_ms"] / trivial["p99_ms"], 2) if trivial["p99_ms"] else None
+    loaded = live["trivial_under_load"]["p99_ms"]
+    ratio_loaded = round(sitreps["p99_ms"] / loaded, 2) if loaded else None
     apply = r["apply"]
     apply_ratio = apply["ratios"]["steady_vs_executemany"]
     rows = [
@@ -354,6 +363,9 @@ def _summary(r: dict) -> list[dict]:
          "info", None),
         ("whoami p99 (ms) at 100/s", trivial["p99_ms"], "baseline", None),
         ("sitrep p99 / whoami p99", ratio_p99, "<= 4", ratio_p99 is not None and ratio_p99 <= 4),
+        ("whoami p99 (ms) beside the sitrep load", live["trivial_under_load"]["p99_ms"], "info",
+         None),
+        ("sitrep p99 / whoami p99 beside it", ratio_loaded, "info", None),
         ("bed apply p50 / raw executemany", apply_ratio, "<= 3", apply_ratio <= 3),
         ("bed apply (every bed) / raw executemany", apply["ratios"]["every_vs_executemany"],
          "<= 3", apply["ratios"]["every_vs_executemany"] <= 3),
