@@ -1,4 +1,8 @@
-"""Run benchmark targets on their own embedded servers (``var/bench``), never the demo data."""
+"""Run benchmark targets on their own embedded servers (``var/bench``), never the demo data.
+
+PostgreSQL keeps its durable defaults here (fsync, synchronous commit), as in production;
+only the test suite turns them off.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("SCC_DATA_DIR", "var/bench")
-os.environ.setdefault("SCC_EPHEMERAL", "1")
 os.environ.setdefault("SCC_DEMO", "0")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

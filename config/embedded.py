@@ -142,21 +142,24 @@ def _prune_pgserver_handles(pgdata: Path) -> None:
 
 
 def _tune_postgres(server, root: Path) -> None:
-    """Settings for a local server; the test data dir trades durability for speed."""
+    """Settings for a local server. Tests (SCC_EPHEMERAL=1) trade durability for speed; every
+    other use, the bench included, keeps PostgreSQL's durable defaults. Re-applied when the
+    mode of an existing data dir changes."""
     marker = root / "postgres" / ".scc_tuned"
-    if marker.exists():
+    mode = "ephemeral" if os.environ.get("SCC_EPHEMERAL") == "1" else "durable"
+    held = marker.read_text().strip() if marker.exists() else None
+    if held == mode or (held == "1" and mode == "ephemeral"):  # "1": written before modes
         return
     statements = [
         "ALTER SYSTEM SET max_connections = 200",
         "ALTER SYSTEM SET shared_buffers = '256MB'",
         "ALTER SYSTEM SET timezone = 'UTC'",
     ]
-    if os.environ.get("SCC_EPHEMERAL") == "1":
-        statements += [
-            "ALTER SYSTEM SET fsync = off",
-            "ALTER SYSTEM SET synchronous_commit = off",
-            "ALTER SYSTEM SET full_page_writes = off",
-        ]
+    durability = ("fsync", "synchronous_commit", "full_page_writes")
+    if mode == "ephemeral":
+        statements += [f"ALTER SYSTEM SET {name} = off" for name in durability]
+    else:
+        statements += [f"ALTER SYSTEM RESET {name}" for name in durability]
     server.psql(";\n".join(statements) + ";")
     # max_connections and shared_buffers need a restart; do it once, now, while we hold it.
     from pgserver._commands import pg_ctl
@@ -169,7 +172,7 @@ def _tune_postgres(server, root: Path) -> None:
     )
     # pgserver stops the postmaster it knows at exit: tell it about the restarted one.
     server._postmaster_info = type(server.get_postmaster_info()).read_from_pgdata(server.pgdata)
-    marker.write_text("1")
+    marker.write_text(mode)
 
 
 def _pg_url(server) -> str:
