@@ -169,3 +169,89 @@ def test_a_worker_killed_mid_recompute_loses_nothing(tmp_path):
         assert _worker_pids(port), "the supervisor restarts the worker"
     finally:
         instance.stop()
+
+
+def _postgres_restart(instance) -> None:
+    """``pg_ctl restart -m fast`` on the instance's embedded server: every connection drops."""
+    from pgserver._commands import pg_ctl
+
+    pgdata = instance.data_dir / "postgres"
+    before = (pgdata / "postmaster.pid").read_text().split()[0]
+    pg_ctl(
+        ["-w", "-m", "fast", "restart", "-l", str(pgdata / "log")],
+        pgdata=pgdata,
+        user="pgserver" if os.geteuid() == 0 else None,
+        timeout=60,
+    )
+    assert (pgdata / "postmaster.pid").read_text().split()[0] != before, "a new postmaster"
+
+
+def test_postgres_restarted_during_a_run_of_posts_loses_nothing_and_duplicates_nothing(
+    tmp_path,
+):
+    import threading
+
+    instance = serve(tmp_path / "postgres-restart", extra_env=FAST_OUTBOX)
+    try:
+        key = manage(instance, "create_api_key", "RWE")
+        start = datetime.now(UTC) - timedelta(hours=1)
+        sitreps = [
+            _bed_sitrep("RWE-GH", start + timedelta(minutes=i), 0.70 + i / 100) for i in range(30)
+        ]
+        restarted = threading.Event()
+        failures: list[int] = []
+        accepted_at: list[float] = []
+
+        def restart_when_under_way():
+            time.sleep(1.0)
+            _postgres_restart(instance)
+            restarted.set()
+            accepted_at.append(float("nan"))  # marks where in the run the restart landed
+
+        restarter = threading.Thread(target=restart_when_under_way)
+        restarter.start()
+        with httpx.Client(timeout=30) as client:
+            for i, body in enumerate(sitreps):
+                # As a provider system does: retry until accepted, with the same key, so a
+                # retry of a post whose answer was lost cannot be applied twice.
+                headers = {"Authorization": f"Api-Key {key}", "Idempotency-Key": f"gh-{i}"}
+                deadline = time.monotonic() + 90
+                while True:
+                    try:
+                        r = client.post(
+                            f"{instance.url}/api/v1/sitreps/beds/", json=body, headers=headers
+                        )
+                        status = r.status_code
+                    except httpx.HTTPError:
+                        status = 0
+                    if status == 201:
+                        accepted_at.append(time.monotonic())
+                        break
+                    failures.append(status)
+                    assert time.monotonic() < deadline, f"sitrep {i} never accepted: {failures}"
+                    time.sleep(0.5)
+                time.sleep(0.1)
+        restarter.join()
+        assert restarted.is_set()
+        landed = next(i for i, t in enumerate(accepted_at) if t != t)  # the NaN marker
+        assert 0 < landed < len(accepted_at) - 1, "the restart happened during the run of posts"
+        # Requests caught by the restart may fail (the provider retries); none is half-applied.
+        assert set(failures) <= {0, 500, 502, 503}, failures
+        _wait_for(
+            lambda: _submission_counts(instance)["pending"] == 0,
+            120,
+            "every accepted sitrep to be recomputed",
+        )
+        assert _submission_counts(instance)["accepted"] == 30  # each once: none lost, none twice
+        board = httpx.get(
+            f"{instance.url}/api/v1/board/",
+            headers={"Authorization": f"Api-Key {key}"},
+            timeout=30,
+        ).json()
+        gh = next(s for s in board["sites"] if s["code"] == "RWE-GH")
+        expected = sum(
+            int(w["core_beds"] * 0.99) for w in _wards("RWE-GH") if w["bed_type"] == "ga_adult"
+        )
+        assert gh["occupancy"]["occupied"] == expected  # the last sitrep's figures
+    finally:
+        instance.stop()
