@@ -88,6 +88,16 @@ def test_the_htmx_panel_of_a_site_is_its_tile_from_the_same_cache(scc_client, es
     assert rendered == []
 
 
+def test_the_htmx_tiles_panel_is_the_pages_tiles_from_the_same_cache(scc_client, estate, rendered):
+    on_the_page = tiles(scc_client)
+    rendered.clear()
+    response = scc_client.get("/?panel=tiles", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="site-tiles"') and "<html" not in html
+    assert all(tile_html in html for tile_html in on_the_page.values())
+    assert rendered == []
+
+
 def test_a_bed_sitrep_renders_that_sites_tile_again_and_no_other(scc_client, key_client, rendered):
     post_lri(key_client, hours_ago(0.5), counts("LRI-W22", 15, 5), counts("LRI-W23", 10, 0))
     before = tile(scc_client, "RWE-LRI")
