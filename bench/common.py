@@ -7,12 +7,22 @@ import time
 from collections.abc import Callable
 
 
-def timed(fn: Callable[[], object], *, repeat: int = 20, warmup: int = 2) -> dict[str, float]:
-    """Run ``fn`` and return p50/p95/max in milliseconds."""
+def timed(
+    fn: Callable[[], object],
+    *,
+    repeat: int = 20,
+    warmup: int = 2,
+    setup: Callable[[], object] | None = None,
+) -> dict[str, float]:
+    """Run ``fn`` and return p50/p95/max in milliseconds (``setup``, untimed, before each run)."""
     for _ in range(warmup):
+        if setup:
+            setup()
         fn()
     samples = []
     for _ in range(repeat):
+        if setup:
+            setup()
         t = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - t) * 1000)

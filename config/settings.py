@@ -71,7 +71,17 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "scc",
-    }
+    },
+    # Rendered board tiles, in each process's memory: 500 of them a page, too many for a
+    # round trip each. Keys are digests of what a tile shows (apps/board/tiles.py), so entries
+    # never go stale and need no expiry; the least recently used are dropped past MAX_ENTRIES
+    # (~2 KB each: 5,000 is under 15 MB a process, ten versions of a 500-site board).
+    "tiles": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "board-tiles",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # --------------------------------------------------------------------------- apps

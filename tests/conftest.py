@@ -118,9 +118,11 @@ def key_client(estate):
 
 @pytest.fixture(autouse=True)
 def _fresh_redis():
-    """Each test starts with an empty Redis: the database rolls back between tests, so a board
-    cached (or a sign-in counted) by an earlier test must not leak into the next."""
-    from django.core.cache import cache
+    """Each test starts with an empty Redis and no rendered board tiles: the database rolls
+    back between tests, so a board cached (or a sign-in counted) by an earlier test must not
+    leak into the next, and tile tests count what each request renders."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["tiles"].clear()
     yield

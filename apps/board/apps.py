@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core.cache import caches
+from django.utils.autoreload import file_changed
 
 
 class BoardConfig(AppConfig):
@@ -19,3 +21,10 @@ class BoardConfig(AppConfig):
 
         figures_changed.connect(_figures, weak=False, dispatch_uid="board-publish-figures")
         alerts_changed.connect(_alerts, weak=False, dispatch_uid="board-publish-alerts")
+
+        # runserver reloads an edited template without restarting the process: drop the
+        # tiles rendered from the old one (their keys digest the data, not the template).
+        def _source_changed(sender, file_path, **kwargs):
+            caches["tiles"].clear()
+
+        file_changed.connect(_source_changed, weak=False, dispatch_uid="board-tiles-clear")

@@ -16,6 +16,7 @@ from apps.sitreps.pipeline import figures_version
 
 from .events import broadcaster
 from .selectors import board_build_cached
+from .tiles import site_tile, site_tiles
 
 
 @require_GET
@@ -57,7 +58,8 @@ def _board_etag(request) -> str:
 @condition(etag_func=lambda request: _board_etag(request))
 def index(request):
     """The board page; for htmx, only the panel asked for (``?panel=site&code=RWE-LRI``)."""
-    board = board_build_cached(now=timezone.now(), detail=True)
+    now = timezone.now()
+    board = board_build_cached(now=now, detail=True)
     panel = request.GET.get("panel")
     if request.htmx and panel in PANELS:
         context = {"board": board}
@@ -65,10 +67,13 @@ def index(request):
             site = next((s for s in board["sites"] if s["code"] == request.GET.get("code")), None)
             if site is None:
                 raise Http404("No such site on the board.")
-            context["site"] = site
+            context["tile"] = site_tile(site, now=now)
+        elif panel == "tiles":
+            context["tiles"] = site_tiles(board["sites"], now=now)
         response = render(request, f"board/index.html#{PANELS[panel]}", context)
     else:
-        response = render(request, "board/index.html", {"board": board})
+        tiles = site_tiles(board["sites"], now=now)
+        response = render(request, "board/index.html", {"board": board, "tiles": tiles})
     # Browsers keep the answer but ask again every time (If-None-Match → 304).
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -83,15 +83,13 @@ def mark_position(pct: float) -> str:
 
 
 @register.filter
-def age_minutes(when: datetime | None) -> int | None:
+def age_minutes(when: datetime | None, *, now: datetime | None = None) -> int | None:
     if when is None:
         return None
-    return int((timezone.now() - when).total_seconds() // 60)
+    return int(((now or timezone.now()) - when).total_seconds() // 60)
 
 
-@register.filter
-def age(when: datetime | None) -> str:
-    minutes = age_minutes(when)
+def age_text(minutes: int | None) -> str:
     if minutes is None:
         return "never reported"
     if minutes < 1:
@@ -102,8 +100,17 @@ def age(when: datetime | None) -> str:
     return f"{hours} h {minutes % 60:02d} min ago"
 
 
+def staleness_status(minutes: int | None) -> str:
+    """An age in minutes against the ``stale_bed_sitrep`` rule (hours)."""
+    return _status(None if minutes is None else minutes / 60, "stale_bed_sitrep", strict=True)
+
+
+@register.filter
+def age(when: datetime | None) -> str:
+    return age_text(age_minutes(when))
+
+
 @register.filter
 def staleness(when: datetime | None) -> str:
     """Age of a site's latest bed sitrep against the ``stale_bed_sitrep`` rule (hours)."""
-    minutes = age_minutes(when)
-    return _status(None if minutes is None else minutes / 60, "stale_bed_sitrep", strict=True)
+    return staleness_status(age_minutes(when))
