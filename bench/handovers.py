@@ -95,6 +95,8 @@ def _server_ms(now) -> float:
         handover="ambulance_handover",
         site=Site._meta.db_table,
         organisation=Organisation._meta.db_table,
+        handover_sites="",  # every hospital site, as the board asks
+        sites="",
     )
     params = {"now": now, "max_handover": rules.MAX_HANDOVER, "start": start, "end": end,
               "standard_s": 900, "acute": "acute"}  # fmt: skip

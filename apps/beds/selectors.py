@@ -166,17 +166,24 @@ def occupancy_by_bed_type(
     if organisation_id is not None:
         wards = wards.filter(site__organisation_id=organisation_id)
     group = {"site": ["site_id"], "organisation": ["site__organisation_id"], "system": []}[level]
-    rows = wards.values(*group, "bed_type").annotate(
-        wards_total=Count("pk"),
-        wards_reporting=Count("current"),
-        **_sums("current__state__"),
+    rows = (
+        wards.values(*group, "bed_type")
+        .annotate(
+            wards_total=Count("pk"),
+            wards_reporting=Count("current"),
+            **_sums("current__state__"),
+        )
+        .order_by(*group, "bed_type")
+        # Tuples, not dicts: a national estate has thousands of (site, bed type) rows.
+        .values_list(*group, "bed_type", "wards_total", "wards_reporting", *_COUNTS)
     )
     out: dict[Any, dict[str, Figures]] = {}
-    for row in rows.order_by(*group, "bed_type"):
-        key = row[group[0]] if group else "system"
-        out.setdefault(key, {})[row["bed_type"]] = Figures(
-            _occupancy(row) if row["wards_reporting"] else None,
-            row["wards_reporting"],
-            row["wards_total"],
+    for row in rows:
+        key, row = (row[0], row[1:]) if group else ("system", row)
+        bed_type, wards_total, wards_reporting, *counts = row
+        out.setdefault(key, {})[bed_type] = Figures(
+            Occupancy(*(n or 0 for n in counts)) if wards_reporting else None,
+            wards_reporting,
+            wards_total,
         )
     return out

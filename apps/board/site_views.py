@@ -12,10 +12,12 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -25,10 +27,11 @@ from django.views.decorators.vary import vary_on_headers
 from apps.ambulance.rules import local_day
 from apps.ambulance.selectors import board_handovers, site_arrivals_today, site_lost_hours_history
 from apps.beds.choices import BedStatus, BedType, WardStateSource
-from apps.beds.models import Organisation, Site
+from apps.beds.models import Bed, BedCurrent, Organisation, Site
 from apps.beds.rules import OCCUPANCY_STANDARD_PCT, occupancy_pct
 from apps.beds.selectors import (
     BedRow,
+    bed_history,
     board_occupancy,
     board_sites,
     occupancy_by_bed_type,
@@ -47,6 +50,7 @@ from apps.virtualwards.selectors import board_virtual_wards
 from . import charts
 
 LOCAL = ZoneInfo("Europe/London")
+BED_HISTORY_LIMIT = 100
 OCCUPANCY_DAYS = 7
 LOST_HOURS_DAYS = 30
 # Narrower than the default: the charts sit in the page's side column.
@@ -61,6 +65,27 @@ PANELS = {
     "mofd": "site-mofd",
     "trends": "site-trends",
 }
+
+
+@require_GET
+def bed(request, code: str, ward: str, bed: str):
+    """One bed: its status now and every change, newest first, with who reported it."""
+    bed = get_object_or_404(
+        Bed.objects.select_related("ward__site"), ward__site__code=code, ward__code=ward, code=bed
+    )
+    current = BedCurrent.objects.filter(bed=bed).first()
+    changes = list(bed_history(bed=bed, limit=BED_HISTORY_LIMIT))
+    context = {
+        "bed": bed,
+        "ward": bed.ward,
+        "site": bed.ward.site,
+        "current": current,
+        "look": BED_LOOK.get(current.status if current else None, BED_LOOK[None]),
+        "changes": changes,
+        "limit": BED_HISTORY_LIMIT,
+        "nav": "board",
+    }
+    return render(request, "board/bed.html", context)
 
 
 @require_GET
@@ -209,10 +234,14 @@ class SitePage:
                     "source": row.source,
                     "occupancy": row.occupancy,
                     "last_sitrep_at": row.last_sitrep_at,
-                    "cells": bed_cells(beds) if shown else None,
+                    "cells": bed_cells(beds, href=self._bed_href(row.ward.code)) if shown else None,
                 }
             )
         return blocks
+
+    def _bed_href(self, ward_code: str) -> str:
+        """The start of the ward's bed pages' URLs (a bed's code is unique within its ward)."""
+        return reverse("board:bed", args=[self.site.code, ward_code, "-"]).removesuffix("-/")
 
     # ------------------------------------------------------------------ ambulances
     @cached_property
@@ -301,9 +330,10 @@ BED_LOOK = {
 }
 
 
-def bed_cells(beds: list[BedRow]) -> SafeString:
+def bed_cells(beds: list[BedRow], *, href: str) -> SafeString:
     """The cells of one ward's bed map as markup, built in one pass (a 1,000-bed site renders
-    in milliseconds, where a template loop would cost tens)."""
+    in milliseconds, where a template loop would cost tens). Each links to the bed's history
+    at ``href`` + its code."""
     parts = []
     for bed in beds:
         css, letter, words = BED_LOOK.get(bed.status, BED_LOOK[None])
@@ -311,7 +341,11 @@ def bed_cells(beds: list[BedRow]) -> SafeString:
             css += " bed-escalation"
             words += ", escalation bed"
         name = escape(f"{bed.code}: {words}")
-        parts.append(f'<li class="bed {css}" title="{name}" aria-label="{name}">{letter}</li>')
+        url = escape(href + quote(bed.code, safe="") + "/")
+        parts.append(
+            f'<li class="bed {css}"><a href="{url}" title="{name}" aria-label="{name}">'
+            f"{letter}</a></li>"
+        )
     return mark_safe("".join(parts))
 
 

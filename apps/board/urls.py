@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("board/events/", views.board_events, name="events"),
     path("sites/<str:code>/", site_views.site, name="site"),
+    path("sites/<str:code>/wards/<str:ward>/beds/<str:bed>/", site_views.bed, name="bed"),
 ]

@@ -95,14 +95,14 @@ def test_it_shows_the_wards_by_bed_type_with_subtotals_and_unreported_wards(scc_
 def test_the_bed_map_marks_each_bed_and_shows_counts_only_wards(scc_client, lri):
     html = panel(scc_client, "beds").content.decode()
     assert html.lstrip().startswith('<section id="site-bed-map"')
-    assert 'aria-label="LRI-W22-B01: occupied">O</li>' in html
-    assert 'aria-label="LRI-W22-B18: vacant">V</li>' in html
-    assert 'aria-label="LRI-W22-B20: closed">C</li>' in html
+    assert 'aria-label="LRI-W22-B01: occupied">O</a></li>' in html
+    assert 'aria-label="LRI-W22-B18: vacant">V</a></li>' in html
+    assert 'aria-label="LRI-W22-B20: closed">C</a></li>' in html
     assert (
-        'class="bed bed-occupied bed-escalation" title="LRI-W22-E01: occupied, escalation bed"'
-        in html
+        '<li class="bed bed-occupied bed-escalation"><a href="/sites/RWE-LRI/wards/LRI-W22/'
+        'beds/LRI-W22-E01/" title="LRI-W22-E01: occupied, escalation bed"' in html
     )
-    assert 'aria-label="LRI-W22-E02: not open, escalation bed">–</li>' in html
+    assert 'aria-label="LRI-W22-E02: not open, escalation bed">–</a></li>' in html
     assert html.count('<li class="bed ') == 22
     ward_23 = html.split("Ward 23")[1].split("</section>")[0]
     assert "Counts only" in ward_23 and "10 occupied, 0 vacant" in ward_23
@@ -355,3 +355,64 @@ def test_the_thousand_bed_map_has_a_cell_per_bed(scc_client, db):
     # Wards 0-38 report: every fourth counts, the other 29 a bed list (34 core + 2 escalation).
     assert html.count('<li class="bed ') == 29 * 36
     assert html.count("Counts only") == 10 and html.count("No report yet") == 1
+
+
+# --------------------------------------------------------------------------- a bed
+
+
+BED_URL = "/sites/RWE-LRI/wards/LRI-W22/beds/LRI-W22-B03/"
+
+
+def test_a_beds_page_shows_its_status_and_every_change_newest_first(scc_client, estate):
+    post_beds(sitrep("RWE-LRI", hours_ago(3), bed_list("LRI-W22", 20, {"B03": "occupied"})))
+    post_beds(sitrep("RWE-LRI", hours_ago(2), bed_list("LRI-W22", 20, {"B03": "vacant"})))
+    post_beds(sitrep("RWE-LRI", hours_ago(1), bed_list("LRI-W22", 20, {"B03": "closed"})))
+    response = scc_client.get(BED_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Bed LRI-W22-B03" in html and "<strong>Closed</strong> since" in html
+    rows = re.findall(r"<tr>\s*<td.*?</tr>", html, re.DOTALL)
+    # Newest first: vacant → closed, occupied → vacant, (new) → occupied.
+    tos = [re.findall(r"<strong>(\w[\w ]*)</strong>", row)[0] for row in rows]
+    assert tos == ["Closed", "Vacant", "Occupied"]
+    assert all("RWE" in row and "API" in row for row in rows)
+
+
+def test_the_bed_map_links_each_bed_to_its_page(scc_client, lri):
+    html = panel(scc_client, "beds").content.decode()
+    assert f'<a href="{BED_URL}"' in html
+    assert scc_client.get(BED_URL).status_code == 200
+
+
+def test_a_bed_known_only_by_counts_says_its_status_is_unknown(scc_client, lri):
+    response = scc_client.get("/sites/RWE-LRI/wards/LRI-W23/beds/LRI-W23-B01/")
+    assert response.status_code == 200
+    assert "Status unknown" in response.content.decode()
+    assert "No status change recorded" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sites/RWE-GH/wards/LRI-W22/beds/LRI-W22-B03/",  # a ward of another site
+        "/sites/RWE-LRI/wards/LRI-W22/beds/NOPE/",
+        "/sites/RWE-LRI/wards/NOPE/beds/LRI-W22-B03/",
+    ],
+)
+def test_a_bed_not_at_that_site_and_ward_is_404(scc_client, lri, url):
+    assert scc_client.get(url).status_code == 404
+
+
+def test_a_beds_page_asks_a_fixed_number_of_queries(scc_client, estate):
+    for hours in range(6, 0, -1):
+        statuses = {"B03": "occupied" if hours % 2 else "vacant"}
+        post_beds(sitrep("RWE-LRI", hours_ago(hours), bed_list("LRI-W22", 20, statuses)))
+    scc_client.get(BED_URL)
+    with CaptureQueriesContext(connection) as ctx:
+        assert scc_client.get(BED_URL).status_code == 200
+    assert len(ctx.captured_queries) <= 5, [q["sql"][:80] for q in ctx.captured_queries]
+
+
+def test_a_beds_page_needs_a_sign_in(client, lri):
+    response = client.get(BED_URL)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -143,6 +143,30 @@ def test_a_tile_moves_on_with_the_clock(scc_client, key_client, rendered, clock)
     assert rendered == ["RWE-LRI"]
 
 
+def test_lost_hours_accruing_re_render_a_tile_only_when_its_shown_hundredths_change(
+    scc_client, key_client, rendered, clock
+):
+    start = hours_ago(0).replace(microsecond=0)
+    clock.at(start)
+    arrived = start - timedelta(minutes=20)  # 5 minutes past the 15-minute standard
+    response = key_client("RX9").post(
+        "/api/v1/sitreps/handovers/",
+        {"handovers": [{"incident": "W-1", "site": "RWE-LRI", "arrived_at": arrived.isoformat()}]},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert "<dd>0.08</dd>" in tile(scc_client, "RWE-LRI")  # 5 min = 0.0833 h
+    rendered.clear()
+
+    clock.at(start + timedelta(seconds=5))  # 0.0847 h: still 0.08 on the tile
+    assert "<dd>0.08</dd>" in tile(scc_client, "RWE-LRI")
+    assert rendered == []
+
+    clock.at(start + timedelta(seconds=40))  # 0.0944 h
+    assert "<dd>0.09</dd>" in tile(scc_client, "RWE-LRI")
+    assert rendered == ["RWE-LRI"]
+
+
 def test_the_page_asks_the_same_queries_whether_tiles_are_rendered_or_cached_and_however_many(
     scc_client, estate
 ):
