@@ -128,3 +128,24 @@ def test_a_manager_downloads_the_s1_csv(chromium, quiet):
     )
     assert text.splitlines()[-1].startswith("TOTAL,")
     page.close()
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1280, 800)])
+def test_board_and_site_pages_fit_the_window_and_a_bed_opens_its_history(
+    chromium, live, width, height
+):
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    login(page, live)
+    for path in ("/", "/sites/RWE-LRI/"):
+        page.goto(f"{live.url}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than a {width}px window"
+    # The simulator reports LRI's Ward 15 as a bed list: each bed links to its history.
+    page.wait_for_selector("#site-bed-map ul.beds li a", timeout=30000)
+    first = page.locator("#site-bed-map ul.beds li a").first
+    code = first.get_attribute("aria-label").split(":")[0]
+    first.click()
+    page.wait_for_selector("#bed-title")
+    assert page.locator("#bed-title").inner_text().startswith(f"Bed {code}")
+    assert page.locator("table.data tbody tr").count() >= 1  # at least the report that set it
+    page.close()
