@@ -17,7 +17,12 @@ from django.core.cache import cache
 from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import BedType
 from apps.beds.models import Organisation, System
-from apps.beds.selectors import board_occupancy, board_sites, occupancy_by_bed_type
+from apps.beds.selectors import (
+    board_occupancy,
+    board_occupancy_from,
+    board_sites,
+    occupancy_by_bed_type,
+)
 from apps.discharge.selectors import board_mofd, mofd_count_by_site
 from apps.escalation.selectors import board_escalation, figures_build
 from apps.feeds.selectors import feeds_board
@@ -29,7 +34,9 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
     """What ``GET /api/v1/board/`` returns. ``detail`` adds what only the pages show
     (OPEL parameters, MOFD per site, failing feeds)."""
     sites = list(board_sites())
-    occupancy = board_occupancy(now=now)
+    # Pages show every bed type; the adult G&A figures come out of the same query then.
+    by_type = occupancy_by_bed_type(level="site") if detail else None
+    occupancy = board_occupancy_from(by_type) if by_type is not None else board_occupancy(now=now)
     handovers = board_handovers(now=now)
     mofd = board_mofd(now=now)
     virtual_wards = board_virtual_wards(now=now)
@@ -76,7 +83,6 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
     }
     if detail:
         mofd_by_site = mofd_count_by_site()
-        by_type = occupancy_by_bed_type(level="site")
         reported_orgs = set(mofd["organisations"])
         kinds = {o.code: o.kind for o in organisations}
         for site, row in zip(sites, board["sites"], strict=True):

@@ -273,3 +273,19 @@ def test_system_snapshots_at_many_times_equal_the_sum_of_states_in_force_at_each
         for site, when in moments:
             got = sorted(row for row in by_time.get(when, []) if row[0] == site)
             assert got == sorted(_as_at_rows(cursor, t=when, site_id=site)), (site, when)
+
+
+def test_board_occupancy_from_the_figures_by_bed_type_is_board_occupancy(estate):
+    from apps.beds.selectors import board_occupancy_from
+
+    t = hours_ago(1)
+    _ingest(worked_example(t))
+    _ingest(sitrep("RWE-LRI", hours_ago(0.5), counts("LRI-W10", occupied=12, vacant=0)))
+    _ingest(sitrep("RWE-GH", hours_ago(2), counts("GH-W15", occupied=20, vacant=8)))
+    _ingest(sitrep("RT5-CCH", hours_ago(3), counts("CCH-W4", occupied=27, vacant=0)), org="RT5")
+    now = timezone.now()
+    by_type = occupancy_by_bed_type(level="site")
+    assert board_occupancy_from(by_type) == board_occupancy(now=now)
+    # And with nothing reported at all.
+    WardCurrent.objects.all().delete()
+    assert board_occupancy_from(occupancy_by_bed_type(level="site")) == board_occupancy(now=now)
