@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -171,19 +172,31 @@ def test_a_worker_killed_mid_recompute_loses_nothing(tmp_path):
         instance.stop()
 
 
-def _postgres_restart(instance) -> None:
-    """``pg_ctl restart -m fast`` on the instance's embedded server: every connection drops."""
+def _pg_ctl(instance, *args: str) -> None:
     from pgserver._commands import pg_ctl
 
     pgdata = instance.data_dir / "postgres"
-    before = (pgdata / "postmaster.pid").read_text().split()[0]
     pg_ctl(
-        ["-w", "-m", "fast", "restart", "-l", str(pgdata / "log")],
+        ["-w", "-m", "fast", *args, "-l", str(pgdata / "log")],
         pgdata=pgdata,
         user="pgserver" if os.geteuid() == 0 else None,
         timeout=60,
     )
-    assert (pgdata / "postmaster.pid").read_text().split()[0] != before, "a new postmaster"
+
+
+def _postgres_restart(instance) -> None:
+    """``pg_ctl restart -m fast`` on the instance's embedded server: every connection drops."""
+    pidfile = instance.data_dir / "postgres" / "postmaster.pid"
+    before = pidfile.read_text().split()[0]
+    _pg_ctl(instance, "restart")
+    assert pidfile.read_text().split()[0] != before, "a new postmaster"
+
+
+def _postgres_stop_if_left(instance) -> None:
+    """The instance stops the postmaster it started; one restarted under it is ours to stop."""
+    if (instance.data_dir / "postgres" / "postmaster.pid").exists():
+        with contextlib.suppress(subprocess.CalledProcessError):  # already gone
+            _pg_ctl(instance, "stop")
 
 
 def test_postgres_restarted_during_a_run_of_posts_loses_nothing_and_duplicates_nothing(
@@ -255,3 +268,4 @@ def test_postgres_restarted_during_a_run_of_posts_loses_nothing_and_duplicates_n
         assert gh["occupancy"]["occupied"] == expected  # the last sitrep's figures
     finally:
         instance.stop()
+        _postgres_stop_if_left(instance)
