@@ -78,6 +78,24 @@ def estate(db):
     estate_load(document=SMALL_ESTATE)
 
 
+def estate_with_extra_sites(count: int) -> dict:
+    """The small estate and ``count`` more RWE sites of one adult G&A ward each: for checking
+    that a page's query count does not grow with the estate."""
+    bigger = {**SMALL_ESTATE, "sites": [*SMALL_ESTATE["sites"]], "wards": [*SMALL_ESTATE["wards"]]}
+    for i in range(count):
+        bigger["sites"].append({"code": f"RWE-X{i}", "name": f"Extra {i}", "organisation": "RWE"})
+        bigger["wards"].append(
+            {
+                "code": f"X{i}-W1",
+                "site": f"RWE-X{i}",
+                "name": "W1",
+                "bed_type": "ga_adult",
+                "core_beds": 20,
+            }
+        )
+    return bigger
+
+
 def _persona(role: str):
     user = user_create(username=f"{role}-user", role=role, password="correct-horse-battery")
     client = APIClient()

@@ -282,6 +282,12 @@ def rule_severity(value: float, spec: RuleSpec, comparison: Comparison) -> str |
     return None
 
 
+def rule_status(code: str, value: float, spec: RuleSpec) -> str:
+    """ "ok", "amber" or "red" for a figure against its rule: the colour a page gives it is the
+    alert the rule would raise."""
+    return rule_severity(value, spec, RULE_DEFINITIONS[code].comparison) or "ok"
+
+
 def alerts_desired(
     *,
     figures: Figures,

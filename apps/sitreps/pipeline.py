@@ -7,8 +7,9 @@ import functools
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -24,11 +25,6 @@ logger = logging.getLogger(__name__)
 # and after each recompute. Pages use it as an ETag and the board's cache as its key, so a
 # stale answer is never served while Redis is up (and nothing is cached while it is down).
 FIGURES_VERSION_KEY = "scc:figures:version"
-# Set while a recompute is queued and not yet started (see ``recompute_request``). It expires in
-# case the message is lost; the outbox sweep recomputes whatever that leaves behind.
-RECOMPUTE_QUEUED_KEY = "scc:recompute:queued"
-RECOMPUTE_QUEUED_TIMEOUT_S = 60
-RECOMPUTE_STARTED_KEY = "scc:recompute:started"  # epoch seconds of the latest start
 # One drainer at a time (a PostgreSQL advisory lock, released if its connection dies): batches
 # then never contend for the same derived rows, and the other worker process stays free for
 # alert evaluation and the beat's jobs.
@@ -68,68 +64,83 @@ def figures_version() -> int | None:
         return None
 
 
-def recompute_request() -> None:
-    """On commit of accepted sitreps: bump the figures version and queue one recompute.
+class CoalescedRuns:
+    """At most one queued run of a task, and runs started at least a spacing apart.
 
-    Bursts coalesce: while a recompute is queued and not yet started, another sitrep queues
-    nothing (the queued one takes it). Recomputes start ``SCC_RECOMPUTE_SPACING_S`` apart
-    under a stream of sitreps. Best effort: if Redis or the broker is down, the outbox sweep
-    recomputes them later.
+    ``request()`` queues a run unless one is queued and not yet started (that one will see
+    whatever asked now); ``started()``, called by the task as it starts, lets the next request
+    queue another. Under a stream of requests, runs start ``settings.<spacing_setting>`` apart.
+    The flag expires in case a message is lost; beat schedules cover that. Best effort: with
+    Redis or the broker down, nothing is queued.
     """
-    import redis
 
-    from .tasks import recompute_pending
+    TIMEOUT_S = 60
 
-    try:
-        pipe = _redis().pipeline(transaction=False)
-        pipe.incr(FIGURES_VERSION_KEY)
-        pipe.set(RECOMPUTE_QUEUED_KEY, 1, nx=True, ex=RECOMPUTE_QUEUED_TIMEOUT_S)
-        _version, queue_one = pipe.execute()
-        if not queue_one:
+    def __init__(self, name: str, *, task: Callable[[], Any], spacing_setting: str) -> None:
+        self.queued_key = f"scc:{name}:queued"
+        self.started_key = f"scc:{name}:started"  # epoch seconds of the latest start
+        self._task = task  # imported when first needed: tasks import this module
+        self._spacing_setting = spacing_setting
+
+    def request(self) -> None:
+        import redis
+
+        try:
+            client = _redis()
+            if not client.set(self.queued_key, 1, nx=True, ex=self.TIMEOUT_S):
+                return
+            last = client.get(self.started_key)
+        except redis.RedisError:
+            logger.warning("%s not queued (Redis unavailable)", self.queued_key)
             return
-        last = _redis().get(RECOMPUTE_STARTED_KEY)
-    except redis.RedisError:
-        logger.warning("recompute not queued (Redis unavailable); the sweep will run it")
-        return
-    delay = spacing_delay(
-        now=time.time(),
-        last_started=float(last) if last else None,
-        spacing=settings.SCC_RECOMPUTE_SPACING_S,
-    )
-    try:
-        recompute_pending.apply_async(countdown=delay or None, retry=False)
-    except Exception:
-        recompute_queued_clear()
-        logger.warning("recompute not queued (broker unavailable); the sweep will run it")
+        delay = spacing_delay(
+            now=time.time(),
+            last_started=float(last) if last else None,
+            spacing=getattr(settings, self._spacing_setting),
+        )
+        try:
+            self._task().apply_async(countdown=delay or None, retry=False)
+        except Exception:
+            logger.warning("%s not queued (broker unavailable)", self.queued_key)
+            with contextlib.suppress(redis.RedisError):
+                _redis().delete(self.queued_key)
+
+    def started(self) -> None:
+        import redis
+
+        try:
+            pipe = _redis().pipeline(transaction=False)
+            pipe.delete(self.queued_key)
+            pipe.set(self.started_key, time.time(), ex=self.TIMEOUT_S)
+            pipe.execute()
+        except redis.RedisError:
+            logger.warning("%s not cleared (Redis unavailable); it expires", self.queued_key)
 
 
 def spacing_delay(*, now: float, last_started: float | None, spacing: float) -> float:
-    """Seconds to hold a queued job so that runs start at least ``spacing`` apart."""
+    """Seconds to hold a queued run so that runs start at least ``spacing`` apart."""
     if last_started is None:
         return 0.0
     return round(min(spacing, max(0.0, last_started + spacing - now)), 3)
 
 
-def recompute_started() -> None:
-    """Called by the recompute task as it starts: a sitrep committed after this queues another."""
-    import redis
+def _recompute_task():
+    from .tasks import recompute_pending
 
-    try:
-        pipe = _redis().pipeline(transaction=False)
-        pipe.delete(RECOMPUTE_QUEUED_KEY)
-        pipe.set(RECOMPUTE_STARTED_KEY, time.time(), ex=RECOMPUTE_QUEUED_TIMEOUT_S)
-        pipe.execute()
-    except redis.RedisError:
-        logger.warning("recompute flag not cleared (Redis unavailable); it expires on its own")
+    return recompute_pending
 
 
-def recompute_queued_clear() -> None:
-    import redis
+# Recomputes take everything pending since the last one, so bursts of sitreps coalesce.
+RECOMPUTES = CoalescedRuns(
+    "recompute", task=_recompute_task, spacing_setting="SCC_RECOMPUTE_SPACING_S"
+)
 
-    try:
-        _redis().delete(RECOMPUTE_QUEUED_KEY)
-    except redis.RedisError:
-        logger.warning("recompute flag not cleared (Redis unavailable); it expires on its own")
+
+def recompute_request() -> None:
+    """On commit of an accepted sitrep: the figures changed, and a recompute is due. If it is
+    never queued (Redis or the broker down), the outbox sweep recomputes the sitrep later."""
+    figures_version_bump()
+    RECOMPUTES.request()
 
 
 # Sent after figures changed; ``changed`` is a set of names like "beds:RWE-LRI".

@@ -1,12 +1,12 @@
 from celery import shared_task
 
-from .pipeline import outbox_drain, outbox_sweep, recompute_started
+from .pipeline import RECOMPUTES, outbox_drain, outbox_sweep
 
 
 @shared_task(acks_late=True)
 def recompute_pending() -> None:
     """Queued on commit of accepted sitreps (coalesced): recompute everything pending."""
-    recompute_started()
+    RECOMPUTES.started()
     outbox_drain()
 
 

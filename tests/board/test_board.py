@@ -94,7 +94,7 @@ def test_the_board_query_count_does_not_grow_with_the_estate(scc_client, estate)
     from django.test.utils import CaptureQueriesContext
 
     from apps.beds.estate import estate_load
-    from tests.conftest import SMALL_ESTATE
+    from tests.conftest import estate_with_extra_sites
 
     def count(path):
         with CaptureQueriesContext(connection) as ctx:
@@ -103,17 +103,5 @@ def test_the_board_query_count_does_not_grow_with_the_estate(scc_client, estate)
 
     scc_client.get("/")  # reads the rules' thresholds, then held for 15 s
     small = (count("/api/v1/board/"), count("/"))
-    bigger = {**SMALL_ESTATE, "sites": [*SMALL_ESTATE["sites"]], "wards": [*SMALL_ESTATE["wards"]]}
-    for i in range(20):
-        bigger["sites"].append({"code": f"RWE-X{i}", "name": f"Extra {i}", "organisation": "RWE"})
-        bigger["wards"].append(
-            {
-                "code": f"X{i}-W1",
-                "site": f"RWE-X{i}",
-                "name": "W1",
-                "bed_type": "ga_adult",
-                "core_beds": 20,
-            }
-        )
-    estate_load(document=bigger)
+    estate_load(document=estate_with_extra_sites(20))
     assert (count("/api/v1/board/"), count("/")) == small

@@ -171,7 +171,7 @@ def test_the_page_asks_the_same_queries_whether_tiles_are_rendered_or_cached_and
     scc_client, estate
 ):
     from apps.beds.estate import estate_load
-    from tests.conftest import SMALL_ESTATE
+    from tests.conftest import estate_with_extra_sites
 
     def queries() -> tuple[int, int]:
         scc_client.get("/")  # the rules' thresholds are read by the first page, then held
@@ -184,19 +184,7 @@ def test_the_page_asks_the_same_queries_whether_tiles_are_rendered_or_cached_and
         return tuple(counted)
 
     small = queries()
-    bigger = {**SMALL_ESTATE, "sites": [*SMALL_ESTATE["sites"]], "wards": [*SMALL_ESTATE["wards"]]}
-    for i in range(40):
-        bigger["sites"].append({"code": f"RWE-X{i}", "name": f"Extra {i}", "organisation": "RWE"})
-        bigger["wards"].append(
-            {
-                "code": f"X{i}-W1",
-                "site": f"RWE-X{i}",
-                "name": "W1",
-                "bed_type": "ga_adult",
-                "core_beds": 20,
-            }
-        )
-    estate_load(document=bigger)
+    estate_load(document=estate_with_extra_sites(40))
     assert small[0] == small[1]
     assert queries() == small
 

@@ -51,6 +51,20 @@ def _bed_sitrep(site: str, as_at: datetime, occupied_share: float) -> dict:
     }
 
 
+def _assert_the_board_shows_gh_at(instance, key: str, *, occupied_share: float) -> None:
+    """Glenfield's adult G&A occupied beds on the board are those of ``_bed_sitrep``'s share."""
+    board = httpx.get(
+        f"{instance.url}/api/v1/board/", headers={"Authorization": f"Api-Key {key}"}, timeout=30
+    ).json()
+    gh = next(s for s in board["sites"] if s["code"] == "RWE-GH")
+    expected = sum(
+        int(w["core_beds"] * occupied_share)
+        for w in _wards("RWE-GH")
+        if w["bed_type"] == "ga_adult"
+    )
+    assert gh["occupancy"]["occupied"] == expected
+
+
 def _submission_counts(instance) -> dict:
     out = manage(
         instance,
@@ -111,12 +125,7 @@ def test_posts_succeed_while_redis_is_down_and_figures_catch_up(tmp_path):
             120,
             "the outbox to drain after Redis came back",
         )
-        board = httpx.get(f"{instance.url}/api/v1/board/", headers=headers, timeout=30).json()
-        gh = next(s for s in board["sites"] if s["code"] == "RWE-GH")
-        expected = sum(
-            int(w["core_beds"] * 0.89) for w in _wards("RWE-GH") if w["bed_type"] == "ga_adult"
-        )
-        assert gh["occupancy"]["occupied"] == expected  # the last sitrep's figures
+        _assert_the_board_shows_gh_at(instance, key, occupied_share=0.89)  # the last sitrep
     finally:
         instance.stop()
 
@@ -256,16 +265,7 @@ def test_postgres_restarted_during_a_run_of_posts_loses_nothing_and_duplicates_n
             "every accepted sitrep to be recomputed",
         )
         assert _submission_counts(instance)["accepted"] == 30  # each once: none lost, none twice
-        board = httpx.get(
-            f"{instance.url}/api/v1/board/",
-            headers={"Authorization": f"Api-Key {key}"},
-            timeout=30,
-        ).json()
-        gh = next(s for s in board["sites"] if s["code"] == "RWE-GH")
-        expected = sum(
-            int(w["core_beds"] * 0.99) for w in _wards("RWE-GH") if w["bed_type"] == "ga_adult"
-        )
-        assert gh["occupancy"]["occupied"] == expected  # the last sitrep's figures
+        _assert_the_board_shows_gh_at(instance, key, occupied_share=0.99)  # the last sitrep
     finally:
         instance.stop()
         _postgres_stop_if_left(instance)

@@ -251,3 +251,27 @@ def test_system_opel_ignores_sites_without_an_opel_or_beds():
     assert opel_system([(None, 100), (2, 0), (3, None), (1, 10)]) == 1
     assert opel_system([(None, 100)]) is None
     assert opel_system([]) is None
+
+
+@pytest.mark.parametrize(
+    "code,value,status",
+    [
+        ("site_occupancy", 91.9, "ok"),
+        ("site_occupancy", 92.0, "amber"),  # at least: the standard itself is amber
+        ("site_occupancy", 95.0, "red"),
+        ("ambulance_wait", 30, "ok"),  # above: 30 min is not yet amber
+        ("ambulance_wait", 31, "amber"),
+        ("ambulance_wait", 46, "red"),
+        ("vw_utilisation", 80.0, "ok"),  # below: the ambition met
+        ("vw_utilisation", 79.9, "amber"),
+    ],
+)
+def test_a_figures_colour_is_the_alert_its_rule_would_raise(code, value, status):
+    from apps.escalation.rules import RuleSpec, rule_status
+
+    specs = {
+        "site_occupancy": RuleSpec("site_occupancy", amber=92, red=95),
+        "ambulance_wait": RuleSpec("ambulance_wait", amber=30, red=45),
+        "vw_utilisation": RuleSpec("vw_utilisation", amber=80),
+    }
+    assert rule_status(code, value, specs[code]) == status

@@ -1,18 +1,18 @@
 """The alert lifecycle: raise, escalate, de-escalate, acknowledge, close; mail once per change."""
 
-import time
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from apps.accounts.choices import AuditAction
 from apps.accounts.models import AuditEvent
 from apps.accounts.services import user_create
 from apps.escalation.models import Alert, AlertTransition, EscalationRule
-from apps.escalation.receivers import PENDING_KEY, evaluation_request
+from apps.escalation.receivers import EVALUATIONS, evaluation_request
 from apps.escalation.services import (
     AlertNotOpen,
     EmptyNote,
@@ -299,71 +299,70 @@ def test_no_list_for_a_severity_means_no_mail(figures, settings):
 # --------------------------------------------------------------------------- triggers
 
 
+def _queued_evaluations(monkeypatch) -> list:
+    """Countdowns of the evaluations queued (the broker is not asked)."""
+    from apps.escalation import tasks
+
+    queued = []
+    monkeypatch.setattr(
+        tasks.evaluate_alerts, "apply_async", lambda countdown=None, **kw: queued.append(countdown)
+    )
+    return queued
+
+
 def test_figures_changed_queues_one_evaluation_for_a_burst(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    from apps.escalation import tasks
     from apps.sitreps.pipeline import figures_changed
 
-    cache.delete(PENDING_KEY)
-    queued = []
-    monkeypatch.setattr(
-        tasks.evaluate_alerts, "apply_async", lambda countdown=None: queued.append(1)
-    )
+    queued = _queued_evaluations(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
         figures_changed.send(sender=None, changed={"beds:RWE-LRI"})
         figures_changed.send(sender=None, changed={"beds:RWE-GH"})
-    assert queued == [1]
-    cache.delete(PENDING_KEY)  # the task clears it as it starts
+    assert queued == [None]  # one, at once
+    EVALUATIONS.started()  # the task, as it starts
     with django_capture_on_commit_callbacks(execute=True):
         evaluation_request()
-    assert queued == [1, 1]
-    cache.delete(PENDING_KEY)
+    # Another, held so that evaluations start a spacing apart.
+    assert len(queued) == 2 and 0 < queued[1] <= settings.SCC_ALERT_EVALUATION_SPACING_S
 
 
-def test_evaluations_under_a_stream_of_changes_start_a_spacing_apart(settings):
-    from apps.escalation.receivers import evaluation_delay
+def test_a_change_rolled_back_queues_no_evaluation(monkeypatch, django_capture_on_commit_callbacks):
+    queued = _queued_evaluations(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            evaluation_request()
+            raise RuntimeError("rolled back")
+        evaluation_request()
+    assert queued == [None]  # only the committed request; the rolled-back one left no flag
 
-    settings.SCC_ALERT_EVALUATION_SPACING_S = 1.0
-    assert evaluation_delay(now=100.0, last_started=None) == 0.0
-    assert evaluation_delay(now=100.0, last_started=99.7) == 0.7
-    assert evaluation_delay(now=100.0, last_started=98.0) == 0.0
-    # A clock that stepped back never holds an evaluation longer than the spacing.
-    assert evaluation_delay(now=100.0, last_started=250.0) == 1.0
+
+def test_runs_under_a_stream_of_requests_start_a_spacing_apart():
+    from apps.sitreps.pipeline import spacing_delay
+
+    assert spacing_delay(now=100.0, last_started=None, spacing=1.0) == 0.0
+    assert spacing_delay(now=100.0, last_started=99.7, spacing=1.0) == 0.7
+    assert spacing_delay(now=100.0, last_started=98.0, spacing=1.0) == 0.0
+    # A clock that stepped back never holds a run longer than the spacing.
+    assert spacing_delay(now=100.0, last_started=250.0, spacing=1.0) == 1.0
 
 
-def test_a_requested_evaluation_waits_out_the_spacing_after_the_last_one(
-    monkeypatch, settings, django_capture_on_commit_callbacks
+def test_the_task_evaluates_the_rules_and_lets_the_next_change_queue_another(
+    figures, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from apps.escalation import tasks
-    from apps.escalation.receivers import STARTED_KEY
-
-    settings.SCC_ALERT_EVALUATION_SPACING_S = 1.0
-    cache.delete(PENDING_KEY)
-    countdowns = []
-    monkeypatch.setattr(
-        tasks.evaluate_alerts, "apply_async", lambda countdown=None: countdowns.append(countdown)
-    )
-    cache.set(STARTED_KEY, time.time())
-    with django_capture_on_commit_callbacks(execute=True):
-        evaluation_request()
-    assert countdowns and 0 < countdowns[0] <= 1.0
-    cache.delete(PENDING_KEY)
-    cache.delete(STARTED_KEY)
-    with django_capture_on_commit_callbacks(execute=True):
-        evaluation_request()
-    assert countdowns[1] is None  # nothing ran lately: at once
-    cache.delete(PENDING_KEY)
-
-
-def test_the_task_evaluates_the_rules(figures):
     from apps.escalation.tasks import evaluate_alerts
 
-    cache.set(PENDING_KEY, 1)
+    queued = _queued_evaluations(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation_request()
+        evaluation_request()
+    assert len(queued) == 1
     figures.set_sites(S={"occupancy_pct": 97.0})
     evaluate_alerts()
     assert Alert.objects.open().count() == 1
-    assert cache.get(PENDING_KEY) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation_request()
+    assert len(queued) == 2
 
 
 def test_every_minute_the_beat_evaluates(settings):

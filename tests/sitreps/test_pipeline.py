@@ -143,14 +143,14 @@ def test_a_burst_of_sitreps_queues_one_recompute_until_it_starts(
     estate, monkeypatch, django_capture_on_commit_callbacks
 ):
     from apps.sitreps import tasks
-    from apps.sitreps.pipeline import recompute_started
+    from apps.sitreps.pipeline import RECOMPUTES
 
     queued = []
     monkeypatch.setattr(tasks.recompute_pending, "apply_async", lambda **kw: queued.append(kw))
     with django_capture_on_commit_callbacks(execute=True):
         _three_accepted()
     assert len(queued) == 1
-    recompute_started()  # the task, as it starts
+    RECOMPUTES.started()  # the task, as it starts
     with django_capture_on_commit_callbacks(execute=True):
         _post(key="after-the-start")
     assert len(queued) == 2

@@ -7,52 +7,37 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 
+from apps.escalation.choices import RuleCode
+from apps.escalation.rules import rule_status
 from apps.escalation.selectors import rule_thresholds
 
 register = template.Library()
 
 
-def _level(value: float, spec, *, above: bool, strict: bool) -> str:
-    """ok / amber / red for a value against a rule's thresholds (``above``: high is bad)."""
-
-    def breaches(threshold: float | None) -> bool:
-        if threshold is None:
-            return False
-        if above:
-            return value > threshold if strict else value >= threshold
-        return value < threshold
-
-    if breaches(spec.red):
-        return "red"
-    if breaches(spec.amber):
-        return "amber"
-    return "ok"
-
-
-def _status(value, code: str, *, above: bool = True, strict: bool = False, unknown="unknown"):
+def _status(value: float | None, code: str) -> str:
     if value is None:
-        return unknown
+        return "unknown"
     spec = rule_thresholds().get(code)
     if spec is None:  # the rule is switched off: no colour to give
         return "ok"
-    return _level(value, spec, above=above, strict=strict)
+    return rule_status(code, value, spec)
 
 
-# The thresholds are the escalation rules' (DOMAIN.md "Escalation"; data, editable in the
-# admin), so a tile turns red exactly when the alert does.
+# The thresholds and comparisons are the escalation rules' (DOMAIN.md "Escalation"; data,
+# editable in the admin), so a tile turns red exactly when the alert does.
 @register.filter
 def occupancy_status(pct: float | None) -> str:
-    return _status(pct, "site_occupancy")
+    return _status(pct, RuleCode.SITE_OCCUPANCY)
 
 
 @register.filter
 def wait_status(minutes: int | None) -> str:
-    return _status(minutes or 0, "ambulance_wait", strict=True)
+    return _status(minutes or 0, RuleCode.AMBULANCE_WAIT)
 
 
 @register.filter
 def utilisation_status(pct: float | None) -> str:
-    return _status(pct, "vw_utilisation", above=False)
+    return _status(pct, RuleCode.VW_UTILISATION)
 
 
 STATUS_WORDS = {"ok": "OK", "amber": "Warning", "red": "Critical", "unknown": "No data"}
@@ -102,7 +87,7 @@ def age_text(minutes: int | None) -> str:
 
 def staleness_status(minutes: int | None) -> str:
     """An age in minutes against the ``stale_bed_sitrep`` rule (hours)."""
-    return _status(None if minutes is None else minutes / 60, "stale_bed_sitrep", strict=True)
+    return _status(None if minutes is None else minutes / 60, RuleCode.STALE_BED_SITREP)
 
 
 @register.filter
