@@ -17,11 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Europe/London")
 # Fixed band thresholds (their names are in the API): strictly greater than.
 BANDS_MIN = (15, 30, 60)
 # A handover more than this after arrival is refused, and a wait stops accruing here.
@@ -140,15 +138,3 @@ def day_figures(totals: DayTotals) -> dict:
         "over_60": totals.over_60,
         "lost_hours": lost_hours(totals.lost_seconds),
     }
-
-
-def local_day(moment: datetime) -> date:
-    """The Europe/London calendar day of an aware time."""
-    return moment.astimezone(LOCAL_TZ).date()
-
-
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """UTC ``[start, end)`` of a local day: 23 h when clocks go forward, 25 h when they go back."""
-    start = datetime.combine(day, time(), tzinfo=LOCAL_TZ)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
-    return start.astimezone(UTC), end.astimezone(UTC)

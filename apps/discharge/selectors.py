@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from apps.beds.choices import S1_KINDS
 from apps.beds.models import Organisation, Site
+from apps.core.localtime import local_day_end, local_today
 from apps.sitreps.choices import Outcome, SitrepKind
 from apps.sitreps.models import Submission
 
@@ -20,9 +21,7 @@ from .rules import (
     DAYS_21,
     Patient,
     S1Figures,
-    day_end,
     list_in_force,
-    local_date,
     s1_compute,
     s1_table,
 )
@@ -59,7 +58,7 @@ def s1_organisations() -> list[tuple[int, str, str]]:
 def s1_build(*, day: date) -> dict[str, Any]:
     """The S1 of local ``day`` from the stored lists (three queries whatever the estate)."""
     organisations = s1_organisations()
-    end, previous_end = day_end(day), day_end(day - timedelta(days=1))
+    end, previous_end = local_day_end(day), local_day_end(day - timedelta(days=1))
     counts = (
         MofdPatient.objects.filter(mofd_list__in=lists_in_force(before=end))
         .order_by()
@@ -165,7 +164,7 @@ def board_mofd(*, now: datetime) -> dict[str, Any]:
     """``{"system": block, "organisations": {org_id: block}}`` over each organisation's current
     list (one query). An organisation that never sent a list is absent (unknown, not zero);
     ``system`` is ``None`` until some list is held."""
-    day = local_date(now)
+    day = local_today(now)
     rows = list(
         MofdList.objects.filter(pk__in=lists_in_force())
         .order_by()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from apps.sitreps.pipeline import CoalescedRuns
+from apps.core.coalesce import CoalescedRuns
 
 
 def _evaluation_task():

@@ -6,11 +6,12 @@ from rest_framework import serializers
 
 from apps.beds.choices import OrganisationKind
 from apps.beds.models import Ward
+from apps.core.localtime import local_date
 from apps.sitreps.exceptions import ScopeError
 from apps.sitreps.fields import SitrepTimeField
 
 from ..choices import DelayReason, Pathway
-from ..rules import local_date, nhs_number_valid
+from ..rules import nhs_number_valid
 
 
 # --------------------------------------------------------------------------- input
