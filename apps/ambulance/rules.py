@@ -127,6 +127,28 @@ def lost_hours(lost_seconds: Decimal) -> float:
     return float((Decimal(lost_seconds) / 3600).quantize(_TWO_DP, rounding=ROUND_HALF_UP))
 
 
+def handover_times_problems(
+    *, arrived_at: datetime, handover_at: datetime | None, cleared_at: datetime | None
+) -> dict[str, list[str]]:
+    """What is wrong with one arrival's times, by field (empty when nothing is).
+
+    ``arrived_at <= handover_at <= cleared_at``, a crew may clear without a handover, and a
+    handover is at most ``MAX_HANDOVER`` (24 hours) after arrival (API.md ``sitreps/handovers``).
+    """
+    problems: dict[str, list[str]] = {}
+    if handover_at is not None:
+        if handover_at < arrived_at:
+            problems["handover_at"] = ["Handover is before arrival."]
+        elif handover_at - arrived_at > MAX_HANDOVER:
+            problems["handover_at"] = ["Handover is more than 24 hours after arrival."]
+    if cleared_at is not None:
+        if handover_at is not None and cleared_at < handover_at:
+            problems["cleared_at"] = ["Clear is before handover."]
+        elif cleared_at < arrived_at:
+            problems["cleared_at"] = ["Clear is before arrival."]
+    return problems
+
+
 def day_figures(totals: DayTotals) -> dict:
     """The published daily figures (API.md ``/handovers/daily/`` row, without ``site``)."""
     return {

@@ -29,7 +29,7 @@ from .models import (
 if TYPE_CHECKING:
     from apps.sitreps.models import Submission
 
-    from .sitrep import WardReport
+    from .rules import WardReport
 
 
 def _t(model) -> str:

@@ -254,10 +254,10 @@ def test_the_recompute_writes_each_hospital_sites_day_and_is_idempotent(ambulanc
     assert HandoverDaily.objects.get(site__code="RWE-GH", date=day).arrivals == 0
     assert not HandoverDaily.objects.filter(site__code="RT5-CCH").exists()
 
-    from apps.ambulance.sitrep import HandoversHandler
+    from apps.ambulance.sitrep import handovers_sitrep_recompute
 
     rows = list(HandoverDaily.objects.values("site", "date", "arrivals", "lost_hours"))
-    HandoversHandler().recompute(Submission.objects.filter(outcome=Outcome.ACCEPTED))
+    handovers_sitrep_recompute(list(Submission.objects.filter(outcome=Outcome.ACCEPTED)))
     assert list(HandoverDaily.objects.values("site", "date", "arrivals", "lost_hours")) == rows
     assert HandoverDaily.objects.count() == 2
 
