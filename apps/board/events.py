@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from apps.beds.models import Site
 from apps.core.events import board_event_publish
 from apps.core.figures import figures_version_bump
 
@@ -20,8 +21,6 @@ def panel_events(changed: set[str] | list[str]) -> list[str]:
     RWE's sites and ``mofd``; ``alerts:RWE-LRI`` → ``alerts`` and that site; virtual wards →
     ``virtual-wards``. ``board`` (the system strip) fires for every change.
     """
-    from apps.beds.models import Site
-
     events: set[str] = {"board"}
     organisations: set[str] = set()
     for name in changed:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -25,13 +24,13 @@ class CoalescedRuns:
     seconds apart. The flag expires (``TIMEOUT_S``) in case a message is lost; beat schedules
     cover that. Best effort: with Redis or the broker down, nothing is queued.
 
-    ``task`` returns the Celery task when first needed (a task module imports the module that
-    makes its ``CoalescedRuns``).
+    ``task`` is the Celery task (anything with ``apply_async``); make the ``CoalescedRuns`` in
+    the task's own module, next to the task.
     """
 
     TIMEOUT_S = 60
 
-    def __init__(self, name: str, *, task: Callable[[], Any], spacing_setting: str) -> None:
+    def __init__(self, name: str, *, task: Any, spacing_setting: str) -> None:
         self.queued_key = f"scc:{name}:queued"
         self.started_key = f"scc:{name}:started"  # epoch seconds of the latest start
         self._task = task
@@ -53,7 +52,7 @@ class CoalescedRuns:
             spacing=getattr(settings, self._spacing_setting),
         )
         try:
-            self._task().apply_async(countdown=delay or None, retry=False)
+            self._task.apply_async(countdown=delay or None, retry=False)
         except Exception:
             logger.warning("%s not queued (broker unavailable)", self.queued_key)
             with contextlib.suppress(redis.RedisError):

@@ -14,6 +14,7 @@ from apps.core.localtime import local_day_end, local_today
 from apps.sitreps.choices import Outcome, SitrepKind
 from apps.sitreps.models import Submission
 
+from .api.serializers import MofdListIn
 from .choices import Pathway, PlanStatus
 from .models import MofdList, MofdPatient, S1Frozen
 from .rules import (
@@ -112,12 +113,11 @@ def s1_for_day(*, day: date) -> dict[str, Any]:
 def s1_rebuild_from_archive(*, day: date, received_by: datetime | None = None) -> dict[str, Any]:
     """The S1 of ``day`` replayed from the archived discharge submissions, not the stored lists.
 
-    Each accepted payload goes through the same input serializer again; a later submission with
-    the same (organisation, ``as_at``) replaces the earlier one, as on ingest. ``received_by``
-    limits the replay to what had arrived by then (e.g. when the day was frozen).
+    Each accepted payload goes through the same input serializer (its shape) again; a later
+    submission with the same (organisation, ``as_at``) replaces the earlier one, as on ingest.
+    ``received_by`` limits the replay to what had arrived by then (e.g. when the day was
+    frozen).
     """
-    from .api.serializers import MofdListIn
-
     submissions = (
         Submission.objects.filter(kind=SitrepKind.DISCHARGE, outcome=Outcome.ACCEPTED)
         .select_related("organisation")
@@ -127,9 +127,7 @@ def s1_rebuild_from_archive(*, day: date, received_by: datetime | None = None) -
         submissions = submissions.filter(received_at__lte=received_by)
     held: dict[str, dict[datetime, list[Patient]]] = defaultdict(dict)
     for sub in submissions:
-        parsed = MofdListIn(
-            data=sub.payload, context={"organisation": sub.organisation, "now": sub.received_at}
-        )
+        parsed = MofdListIn(data=sub.payload, context={"now": sub.received_at})
         if not parsed.is_valid():
             raise ValueError(f"Archived submission {sub.pk} no longer parses: {parsed.errors}")
         data = parsed.validated_data

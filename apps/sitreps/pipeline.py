@@ -16,7 +16,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.core.coalesce import CoalescedRuns
 from apps.core.events import figures_changed
 from apps.core.figures import figures_version_bump
 
@@ -30,25 +29,6 @@ logger = logging.getLogger(__name__)
 # alert evaluation and the beat's jobs.
 DRAIN_LOCK_KEY = 0x5CC_0001
 DRAIN_BATCH = 500
-
-
-def _recompute_task():
-    from .tasks import recompute_pending
-
-    return recompute_pending
-
-
-# Recomputes take everything pending since the last one, so bursts of sitreps coalesce.
-RECOMPUTES = CoalescedRuns(
-    "recompute", task=_recompute_task, spacing_setting="SCC_RECOMPUTE_SPACING_S"
-)
-
-
-def recompute_request() -> None:
-    """On commit of an accepted sitrep: the figures changed, and a recompute is due. If it is
-    never queued (Redis or the broker down), the outbox sweep recomputes the sitrep later."""
-    figures_version_bump()
-    RECOMPUTES.request()
 
 
 def submissions_recompute(submission_ids: Iterable[int]) -> set[str]:
@@ -107,8 +87,9 @@ def outbox_drain(*, batch: int = DRAIN_BATCH) -> int:
 
     The derived figures cost about the same for one submission as for hundreds (a site's and
     the system's snapshots, a day's handover figures), so each run takes whatever has arrived
-    since the last, and runs are spaced (``recompute_request``) rather than back to back. A run
-    goes on while it finds full batches (a backlog). Returns how many this call recomputed.
+    since the last, and runs are spaced (``tasks.recompute_request``) rather than back to
+    back. A run goes on while it finds full batches (a backlog). Returns how many this call
+    recomputed (0 when another drainer holds the lock: the task queues a run for what is left).
     """
     done = 0
     with _drain_lock() as held:
@@ -120,10 +101,6 @@ def outbox_drain(*, batch: int = DRAIN_BATCH) -> int:
             done += len(ids)
             if len(ids) < batch:
                 break
-    # Sitreps committed during this run queued the next; this covers one whose task found the
-    # lock taken and stopped.
-    if Submission.objects.pending_recompute().exists():
-        recompute_request()
     return done
 
 

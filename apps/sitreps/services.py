@@ -19,8 +19,8 @@ from apps.core.exceptions import ApplicationError
 
 from .choices import Outcome, Source
 from .models import Submission
-from .pipeline import recompute_request
 from .registry import handler_for
+from .tasks import recompute_request
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from apps.accounts.choices import AuditAction
 from apps.accounts.models import AuditEvent
 from apps.accounts.services import user_create
 from apps.escalation.models import Alert, AlertTransition, EscalationRule
-from apps.escalation.receivers import EVALUATIONS, evaluation_request
+from apps.escalation.receivers import evaluation_request
 from apps.escalation.services import (
     AlertNotOpen,
     EmptyNote,
@@ -20,6 +20,7 @@ from apps.escalation.services import (
     alerts_evaluate,
     transitions_notify,
 )
+from apps.escalation.tasks import EVALUATIONS
 
 pytestmark = pytest.mark.django_db
 

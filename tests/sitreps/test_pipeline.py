@@ -144,7 +144,7 @@ def test_a_burst_of_sitreps_queues_one_recompute_until_it_starts(
     estate, monkeypatch, django_capture_on_commit_callbacks
 ):
     from apps.sitreps import tasks
-    from apps.sitreps.pipeline import RECOMPUTES
+    from apps.sitreps.tasks import RECOMPUTES
 
     queued = []
     monkeypatch.setattr(tasks.recompute_pending, "apply_async", lambda **kw: queued.append(kw))
