@@ -45,7 +45,7 @@ def test_field_errors_collect_under_paths_and_raise_together():
         "patients": {
             2: {
                 "ref": ["X is repeated: items 0 and 2."],
-                "mofd_on": ["After the local date of as_at."],
+                "mofd_on": ["After as_at's local date."],
             },
             0: {"ref": ["X is repeated: items 0 and 2."]},
         },
