@@ -115,7 +115,10 @@ def sitrep_ingest(
     source: str = Source.API,
     now: datetime | None = None,
 ) -> IngestResult:
-    """Validate, archive and apply one sitrep. Never raises for bad input: the result says."""
+    """Shape, resolve, archive and apply one sitrep (its kind's ``SitrepHandler`` steps).
+
+    Never raises for bad input: the result says (400/403 archived as rejected, like 201).
+    """
     handler = handler_for(kind)
     now = now or timezone.now()
     idempotency_key = (idempotency_key or "").strip()[:200] or None
