@@ -14,10 +14,16 @@ from apps.accounts.services import audit_record
 from apps.beds.models import System
 from apps.core.localtime import local_today
 
+from .charts import timeliness_charts
 from .exports import s1_csv, s1_xlsx
 from .forms import MofdPatientFilter
 from .rules import days_mofd, nhs_number_display, plan_status
-from .selectors import mofd_patients_current, s1_for_day
+from .selectors import (
+    discharge_timeliness,
+    mofd_patients_current,
+    s1_for_day,
+    timeliness_trend,
+)
 
 PAGE_SIZE = 50
 # Roles that work with identifiable patients (discharge hub, managers); others see masked.
@@ -102,5 +108,7 @@ def patients(request):
             "today": today,
             "query": query.urlencode(),
             "nav": "discharge",
+            "timeliness": discharge_timeliness(day=today),
+            "timeliness_charts": timeliness_charts(timeliness_trend(today=today)),
         },
     )
