@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "apps.ambulance",
     "apps.discharge",
     "apps.virtualwards",
+    "apps.plan",
     "apps.sitreps",
     "apps.feeds",
     "apps.escalation",
