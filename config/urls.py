@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("apps.ambulance.api.urls")),
     path("", include("apps.discharge.api.urls")),
     path("", include("apps.virtualwards.api.urls")),
+    path("", include("apps.plan.api.urls")),
     path("", include("apps.feeds.api.urls")),
     path("", include("apps.escalation.api.urls")),
 ]
