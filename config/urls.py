@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("apps.board.urls")),
     path("", include("apps.discharge.urls")),
     path("", include("apps.virtualwards.urls")),
+    path("", include("apps.plan.urls")),
     path("", include("apps.escalation.urls")),
 ]
 
