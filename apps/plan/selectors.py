@@ -113,7 +113,8 @@ def mofd_p1_p3_actuals(months: Sequence[date], *, now: datetime) -> Actuals:
     """Mean over the month's days of the S1's P1 + P2 + P3 patients (DOMAIN.md "MOFD and the
     S1"): the frozen S1 of each past day, and today's live S1 in the month in progress
     (over the organisations that have sent a list); days not frozen are left out. Per
-    organisation and ``system`` (the TOTAL row); one decimal, half up. One query, and four for today's live S1."""
+    organisation and ``system`` (the TOTAL row); one decimal, half up. One query, and four
+    for today's live S1."""
     measured = _measured(months, now)
     if not measured:
         return {}
