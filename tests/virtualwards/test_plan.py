@@ -73,9 +73,7 @@ def test_a_file_replaces_the_plan_of_the_wards_it_names_only(estate):
         1,
         1,
     )
-    assert sorted(
-        PlanValue.objects.values_list("scope", "month", "value", "note")
-    ) == [
+    assert sorted(PlanValue.objects.values_list("scope", "month", "value", "note")) == [
         ("VW-ASTHMA", date(2023, 4, 1), 5, "UHL"),
         ("VW-FRAILTY", date(2023, 5, 1), 15, "LPT"),
     ]
