@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -90,6 +91,7 @@ def plan_page(request):
             "previous_year": f"{month_add(months[0], -12):%Y-%m}",
             "next_year": f"{month_add(months[0], 12):%Y-%m}",
             "month_param": f"{month:%Y-%m}",
+            "demo": settings.SCC_DEMO,
         },
     )
 
