@@ -39,6 +39,14 @@ def _shown(value: Decimal | None, places: int) -> str:
     return f"{value:,.{places}f}"
 
 
+def _plan_shown(value: Decimal | None) -> str:
+    """A plan value as it was written: no trailing zeros (70.5, 1,800)."""
+    if value is None:
+        return "—"
+    places = max(0, -value.normalize().as_tuple().exponent)
+    return _shown(value, places)
+
+
 def _page_rows(grid: list[dict[str, Any]], this_month: date) -> list[dict[str, Any]]:
     rows = []
     for row in grid:
@@ -52,9 +60,7 @@ def _page_rows(grid: list[dict[str, Any]], this_month: date) -> list[dict[str, A
                 "cells": [
                     {
                         **c,
-                        "plan_shown": _shown(c["plan"], 2 if c["plan"] % 1 else 0)
-                        if c["plan"] is not None
-                        else "—",
+                        "plan_shown": _plan_shown(c["plan"]),
                         "actual_shown": _shown(c["actual"], row["places"]),
                         "current": c["month"] == this_month,
                     }
