@@ -151,6 +151,8 @@ API_READS = [
     "/api/v1/handovers/daily/",
     "/api/v1/feeds/",
     "/api/v1/alerts/",
+    "/api/v1/discharge/timeliness/",
+    "/api/v1/plan/",
 ]
 PUBLIC_API = ["/api/v1/schema/", "/api/v1/docs/"]
 
@@ -321,9 +323,16 @@ PAGES = [
     f"/s1/{TODAY}/",
     f"/exports/s1/{TODAY}.csv",
     f"/exports/s1/{TODAY}.xlsx",
+    "/plan/",
+    "/exports/plan.xlsx",
     "/admin/",
 ]
-EXPORTS = {f"/s1/{TODAY}/", f"/exports/s1/{TODAY}.csv", f"/exports/s1/{TODAY}.xlsx"}
+EXPORTS = {
+    f"/s1/{TODAY}/",
+    f"/exports/s1/{TODAY}.csv",
+    f"/exports/s1/{TODAY}.xlsx",
+    "/exports/plan.xlsx",
+}
 NOT_YET_BUILT = {"/sites/RWE-LRI/"}
 
 
