@@ -27,7 +27,6 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from openpyxl.cell.cell import TYPE_STRING, Cell
 from openpyxl.workbook import Workbook

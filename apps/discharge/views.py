@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 from apps.accounts.choices import AuditAction, Role
 from apps.accounts.services import audit_record
 from apps.beds.models import System
-
 from apps.core.exports import XLSX_MEDIA_TYPE
 
 from .exports import s1_csv, s1_state_text, s1_xlsx

@@ -6,7 +6,6 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
-
 from openpyxl.utils.escape import unescape
 
 from apps.core.exports import csv_cell, csv_text, xlsx_append, xlsx_bytes, xlsx_text
