@@ -15,11 +15,14 @@ Decisions where DOMAIN.md leaves room (also in the API schema):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from apps.core.records import merged_from_held, record_merge
 
 LOCAL_TZ = ZoneInfo("Europe/London")
 # Fixed band thresholds (their names are in the API): strictly greater than.
@@ -37,6 +40,50 @@ class Arrival:
     arrived_at: datetime
     handover_at: datetime | None = None
     cleared_at: datetime | None = None
+
+
+# What a handover post may state; a known incident's record is merged field by field.
+HANDOVER_FIELDS = ("site", "arrived_at", "handover_at", "cleared_at", "category")
+
+
+def handover_order_errors(
+    *, arrived_at: datetime, handover_at: datetime | None, cleared_at: datetime | None
+) -> dict[str, list[str]]:
+    """The ordering rules of one arrival (API.md handovers): ``arrived_at ≤ handover_at ≤
+    cleared_at``, a crew may clear without a handover, and ``handover_at`` at most
+    ``MAX_HANDOVER`` after arrival. Checked on the merged record (what is held plus the post).
+    Returns the errors by field (empty when the record is valid)."""
+    errors: dict[str, list[str]] = {}
+    if handover_at is not None:
+        if handover_at < arrived_at:
+            errors["handover_at"] = ["Handover is before arrival."]
+        elif handover_at - arrived_at > MAX_HANDOVER:
+            errors["handover_at"] = ["Handover is more than 24 hours after arrival."]
+    if cleared_at is not None:
+        if handover_at is not None and cleared_at < handover_at:
+            errors["cleared_at"] = ["Clear is before handover."]
+        elif cleared_at < arrived_at:
+            errors["cleared_at"] = ["Clear is before arrival."]
+    return errors
+
+
+def handover_merge_errors(
+    held: Mapping[str, Any] | None, posted: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """The ordering rules checked on the record as it would be after this post (held plus
+    posted); a message says which times were already held. Empty when valid."""
+    merged = record_merge(held, posted, fields=HANDOVER_FIELDS)
+    errors = handover_order_errors(
+        arrived_at=merged["arrived_at"],
+        handover_at=merged["handover_at"],
+        cleared_at=merged["cleared_at"],
+    )
+    if errors:
+        kept = sorted(merged_from_held(held, posted, fields=("handover_at", "cleared_at")))
+        if kept:
+            note = "; ".join(f"{name} {merged[name].isoformat()}" for name in kept)
+            errors = {f: [f"{m} (already held: {note})" for m in ms] for f, ms in errors.items()}
+    return errors
 
 
 def seconds_between(start: datetime, end: datetime) -> Decimal:

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from rest_framework import serializers
 
 from apps.beds.choices import OrganisationKind
 from apps.beds.models import Organisation, Site
+from apps.core.records import record_merge
 from apps.sitreps.models import Submission
 
 from . import rules
@@ -48,17 +50,40 @@ class Touched:
 def handovers_upsert(
     *, organisation: Organisation, submission: Submission, items: list[dict[str, Any]]
 ) -> Touched:
-    """Create or replace each incident as stated (last accepted post wins).
+    """Create each new incident, and merge each known one with what is held: a value stated
+    corrects, a ``None`` keeps the held value (``apps.core.records.record_merge``; API.md
+    "Records filled in over several posts"). Runs inside the ingest transaction.
 
-    Returns the local days and sites whose figures changed: the posted arrivals' and, for
-    corrections that moved an arrival, the day and site it was on before.
+    The held rows are locked (in incident order) and the ordering rules checked again on the
+    merged records, so a concurrent post cannot slip an invalid record past the validation:
+    raises ``rest_framework.serializers.ValidationError`` naming the item (400, nothing of the
+    batch applied). Returns the local days and sites whose figures changed: the merged
+    arrivals' and, for corrections that moved an arrival, the day and site it was on before.
     """
-    incidents = [item["incident"] for item in items]
-    before = list(
-        Handover.objects.filter(organisation=organisation, incident__in=incidents).values_list(
-            "arrived_at", "site__code"
+    incidents = sorted(item["incident"] for item in items)
+    held = {
+        row["incident"]: row
+        for row in Handover.objects.select_for_update()
+        .filter(organisation=organisation, incident__in=incidents)
+        .order_by("incident")
+        .values("incident", "site__code", *rules.HANDOVER_FIELDS)
+    }
+    merged, errors = [], {}
+    for i, item in enumerate(items):
+        before = held.get(item["incident"])
+        problems = rules.handover_merge_errors(before, item)
+        if problems:
+            errors[str(i)] = problems
+        merged.append(
+            {
+                "incident": item["incident"],
+                **record_merge(before, item, fields=rules.HANDOVER_FIELDS),
+            }
         )
-    )
+    if errors:
+        raise serializers.ValidationError({"handovers": errors})
+    before = [(row["arrived_at"], row["site__code"]) for row in held.values()]
+    items = merged
     ordered = sorted(items, key=lambda i: i["incident"])
     with connection.cursor() as cursor:
         cursor.execute(

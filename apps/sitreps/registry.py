@@ -35,7 +35,9 @@ class SitrepHandler(Protocol):
         """May this organisation send this kind at all? (403 otherwise)."""
 
     def apply(self, *, submission: Submission, data: dict[str, Any]) -> Applied:
-        """Write the validated sitrep; runs inside the ingest transaction."""
+        """Write the validated sitrep; runs inside the ingest transaction. May raise DRF's
+        ``ValidationError`` for a rule that needs the held state under lock (400, nothing
+        applied)."""
 
     def recompute(self, submissions: Iterable[Submission]) -> set[str]:
         """Refresh derived figures for these accepted submissions; idempotent.

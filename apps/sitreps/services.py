@@ -182,6 +182,12 @@ def sitrep_ingest(
     for attempt in range(1, APPLY_ATTEMPTS + 1):
         try:
             return _apply(handler, common, serializer.validated_data, idempotency_key)
+        except exceptions.ValidationError as exc:
+            # A rule checked against the state held under lock (e.g. a record filled in over
+            # several posts, merged with a concurrent post): the apply rolled back whole.
+            return _archive_rejection(
+                common=common, status=400, errors=exc.detail, idempotency_key=idempotency_key
+            )
         except IntegrityError as exc:
             constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
             if constraint == IDEMPOTENCY_CONSTRAINT:
@@ -203,6 +209,8 @@ def sitrep_ingest(
 
 
 def _apply(handler, common, data, idempotency_key) -> IngestResult:
+    """Archive and apply in one transaction. A handler's ``apply`` may raise
+    ``rest_framework.exceptions.ValidationError`` (400 naming the item): nothing is kept."""
     with transaction.atomic():
         sub = Submission.objects.create(
             **common, idempotency_key=idempotency_key, outcome=Outcome.ACCEPTED, status_code=201

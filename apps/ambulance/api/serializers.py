@@ -9,17 +9,20 @@ from apps.beds.choices import OrganisationKind
 from apps.beds.models import Site
 from apps.sitreps.fields import SitrepTimeField
 
-from ..rules import MAX_HANDOVER
+from ..models import Handover
+from ..rules import HANDOVER_FIELDS, handover_merge_errors
 
 HANDOVERS_DESCRIPTION = """
 Ambulance arrivals at hospital sites, from an ambulance service's key only (another
 organisation's key: 403). The batch is applied atomically; every invalid item is named.
 
-Each item states an incident **as now known**: posting the same `incident` again replaces
-what was held for it (site, times, category). An omitted or null `handover_at`, `cleared_at` or
-`category` means "not known (yet)" and clears a value held before, so a correction can also
-withdraw a time. Handovers carry no as-at time, so the last accepted post for an incident wins,
-whatever order deliveries were made in.
+An incident is filled in over several posts: posting the same `incident` again merges into
+what is held for it. A value given corrects the held one (site, times, category); an omitted or
+null `handover_at`, `cleared_at` or `category` means "not known in this message" and never
+clears a time already held, so a late, less complete copy (a delayed first message) changes
+nothing it does not state. The rules below are checked on the merged record: a post that would
+make it invalid (e.g. a clear before the handover already held) is refused naming the item, and
+nothing of the batch is applied.
 
 Rules: `arrived_at ≤ handover_at ≤ cleared_at` (a crew may clear without a handover);
 `handover_at` at most 24 hours after `arrived_at`; `site` a hospital site (a site of an acute
@@ -61,19 +64,8 @@ class HandoverIn(serializers.Serializer):
         return site
 
     def validate(self, attrs):
-        arrived_at, handover_at = attrs["arrived_at"], attrs["handover_at"]
-        cleared_at = attrs["cleared_at"]
-        errors = {}
-        if handover_at is not None:
-            if handover_at < arrived_at:
-                errors["handover_at"] = ["Handover is before arrival."]
-            elif handover_at - arrived_at > MAX_HANDOVER:
-                errors["handover_at"] = ["Handover is more than 24 hours after arrival."]
-        if cleared_at is not None:
-            if handover_at is not None and cleared_at < handover_at:
-                errors["cleared_at"] = ["Clear is before handover."]
-            elif cleared_at < arrived_at:
-                errors["cleared_at"] = ["Clear is before arrival."]
+        held = self.root.held_by_incident.get(attrs["incident"])
+        errors = handover_merge_errors(held, attrs)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -94,6 +86,16 @@ class HandoversIn(serializers.Serializer):
     def incident_counts(self) -> Counter:
         # Compared after CharField's own trimming so " X" and "X" are the same incident.
         return Counter(str(i.get("incident", "")).strip() for i in self._items())
+
+    @cached_property
+    def held_by_incident(self) -> dict[str, dict]:
+        """What is held for the batch's incidents (one query), to check the merged records."""
+        incidents = {str(i.get("incident", "")).strip() for i in self._items()}
+        organisation = self.context.get("organisation")
+        if organisation is None or not incidents:
+            return {}
+        rows = Handover.objects.filter(organisation=organisation, incident__in=incidents)
+        return {row["incident"]: row for row in rows.values("incident", *HANDOVER_FIELDS)}
 
     @cached_property
     def sites_by_code(self) -> dict[str, Site]:
