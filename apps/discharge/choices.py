@@ -41,4 +41,7 @@ class S1State(models.TextChoices):
 
     LIVE = "live", "Live: today, the figures can still change"
     FROZEN = "frozen", "Frozen"
-    NOT_FROZEN = "not_frozen", "Not yet frozen: the day is over, the freeze has not run yet"
+    NOT_FROZEN = (
+        "not_frozen",
+        "Not yet frozen: the day is over and is frozen at the next catch-up after a list covers it",
+    )

@@ -70,6 +70,7 @@ def s1_page(request, day: date):
         {
             "s1": s1,
             "state_text": s1_state_text(s1),
+            "any_list": any(row["list_as_at"] for row in s1["rows"]),
             "title": _title(day),
             "day": day,
             "today": today,

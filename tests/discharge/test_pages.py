@@ -54,7 +54,7 @@ def test_the_xlsx_export_reads_back(admin_client, seed):
     book = load_workbook(io.BytesIO(response.content))
     sheet = book.active
     assert "26.04.2023" in sheet["A1"].value
-    assert sheet["A2"].value == "Not yet frozen: the day is over, the freeze has not run yet."
+    assert sheet["A2"].value.startswith("Not yet frozen: the day is over")
     assert sheet.freeze_panes == "C4"
     header = [c.value for c in sheet[3]]
     assert header[:6] == [
@@ -251,7 +251,7 @@ def test_a_day_without_lists_says_no_list_received(manager_client, seed):
 
     s1_freeze(day=SEED_DAY, now=timezone.now())
     html = manager_client.get("/s1/2023-04-20/").content.decode()  # before any list
-    assert html.count("No list received.") == 3
+    assert html.count("No list received.") == 4  # each organisation and the total
     assert 'data-state="not_frozen"' in html
     html = manager_client.get("/s1/2023-04-26/").content.decode()
     assert "No list received" not in html and 'data-state="frozen"' in html
