@@ -13,7 +13,7 @@ WIDTHS = ((1920, 1080), (1366, 768), (390, 844))
 
 @dataclass(frozen=True)
 class Page:
-    path: str  # "{today}" and "{bed}" are filled in by the test
+    path: str  # "{today}" (local date, YYYY-MM-DD) is filled in by the test
     name: str
     signed_in: bool = True
     # Clicked (first match) before checking again, e.g. to unfold an acknowledge form.
@@ -25,7 +25,7 @@ PAGES = (
     Page("/", "board", open="details.ack-inline summary"),
     Page("/sites/RWE-LRI/", "site (acute)"),
     Page("/sites/RT5-CCH/", "site (community)"),
-    Page("{bed}", "bed"),
+    Page("/sites/RWE-LRI/wards/LRI-W7/beds/LRI-W7-B01/", "bed"),
     Page("/alerts/", "alerts"),
     Page("/discharge/", "MOFD patients"),
     Page("/virtual-wards/", "virtual wards"),
@@ -41,7 +41,9 @@ LAYOUT_PROBLEMS_JS = r"""
   const root = document.documentElement;
   const vw = root.clientWidth;
   const problems = [];
-  if (root.scrollWidth > vw) problems.push(`page is ${root.scrollWidth}px wide in a ${vw}px window`);
+  if (root.scrollWidth > vw) {
+    problems.push(`page is ${root.scrollWidth}px wide in a ${vw}px window`);
+  }
   const name = (el) => {
     let s = el.tagName.toLowerCase();
     if (el.id) s += '#' + el.id;
