@@ -442,3 +442,8 @@ def test_a_clock_change_day_takes_its_23_or_25_local_hours(
         arrival("RWE-LRI", at, at + timedelta(minutes=45))
     row = scc_client.get(DAILY, {"date": day}).json()["sites"][1]
     assert row["arrivals"] == 2 and row["lost_hours"] == 1.0
+
+
+def test_the_daily_figures_of_a_day_after_today_do_not_exist(scc_client, estate):
+    tomorrow = local_day(timezone.now()) + timedelta(days=1)
+    assert scc_client.get(DAILY, {"date": tomorrow.isoformat()}).status_code == 404

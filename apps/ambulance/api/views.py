@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +23,7 @@ class HandoversDailyView(APIView):
         responses={
             200: HandoversDailyOut,
             400: OpenApiResponse(description="Invalid date: the error names the parameter."),
+            404: OpenApiResponse(description="A date after today (Europe/London)."),
         },
         tags=["handovers"],
     )
@@ -29,5 +31,8 @@ class HandoversDailyView(APIView):
         query = HandoversDailyQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         now = timezone.now()
-        day = query.validated_data.get("date") or local_day(now)
+        today = local_day(now)
+        day = query.validated_data.get("date") or today
+        if day > today:
+            raise NotFound(f"The figures of {day.isoformat()} do not exist yet.")
         return Response(HandoversDailyOut(handovers_daily(day=day, now=now)).data)
