@@ -17,14 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from apps.core.records import merged_from_held, record_merge
 
-LOCAL_TZ = ZoneInfo("Europe/London")
 # Fixed band thresholds (their names are in the API): strictly greater than.
 BANDS_MIN = (15, 30, 60)
 # A handover more than this after arrival is refused, and a wait stops accruing here.
@@ -40,50 +38,6 @@ class Arrival:
     arrived_at: datetime
     handover_at: datetime | None = None
     cleared_at: datetime | None = None
-
-
-# What a handover post may state; a known incident's record is merged field by field.
-HANDOVER_FIELDS = ("site", "arrived_at", "handover_at", "cleared_at", "category")
-
-
-def handover_order_errors(
-    *, arrived_at: datetime, handover_at: datetime | None, cleared_at: datetime | None
-) -> dict[str, list[str]]:
-    """The ordering rules of one arrival (API.md handovers): ``arrived_at ≤ handover_at ≤
-    cleared_at``, a crew may clear without a handover, and ``handover_at`` at most
-    ``MAX_HANDOVER`` after arrival. Checked on the merged record (what is held plus the post).
-    Returns the errors by field (empty when the record is valid)."""
-    errors: dict[str, list[str]] = {}
-    if handover_at is not None:
-        if handover_at < arrived_at:
-            errors["handover_at"] = ["Handover is before arrival."]
-        elif handover_at - arrived_at > MAX_HANDOVER:
-            errors["handover_at"] = ["Handover is more than 24 hours after arrival."]
-    if cleared_at is not None:
-        if handover_at is not None and cleared_at < handover_at:
-            errors["cleared_at"] = ["Clear is before handover."]
-        elif cleared_at < arrived_at:
-            errors["cleared_at"] = ["Clear is before arrival."]
-    return errors
-
-
-def handover_merge_errors(
-    held: Mapping[str, Any] | None, posted: Mapping[str, Any]
-) -> dict[str, list[str]]:
-    """The ordering rules checked on the record as it would be after this post (held plus
-    posted); a message says which times were already held. Empty when valid."""
-    merged = record_merge(held, posted, fields=HANDOVER_FIELDS)
-    errors = handover_order_errors(
-        arrived_at=merged["arrived_at"],
-        handover_at=merged["handover_at"],
-        cleared_at=merged["cleared_at"],
-    )
-    if errors:
-        kept = sorted(merged_from_held(held, posted, fields=("handover_at", "cleared_at")))
-        if kept:
-            note = "; ".join(f"{name} {merged[name].isoformat()}" for name in kept)
-            errors = {f: [f"{m} (already held: {note})" for m in ms] for f, ms in errors.items()}
-    return errors
 
 
 def seconds_between(start: datetime, end: datetime) -> Decimal:
@@ -176,6 +130,52 @@ def lost_hours(lost_seconds: Decimal) -> float:
     return float((Decimal(lost_seconds) / 3600).quantize(_TWO_DP, rounding=ROUND_HALF_UP))
 
 
+def handover_times_problems(
+    *, arrived_at: datetime, handover_at: datetime | None, cleared_at: datetime | None
+) -> dict[str, list[str]]:
+    """What is wrong with one arrival's times, by field (empty when nothing is).
+
+    ``arrived_at <= handover_at <= cleared_at``, a crew may clear without a handover, and a
+    handover is at most ``MAX_HANDOVER`` (24 hours) after arrival (API.md ``sitreps/handovers``).
+    """
+    problems: dict[str, list[str]] = {}
+    if handover_at is not None:
+        if handover_at < arrived_at:
+            problems["handover_at"] = ["Handover is before arrival."]
+        elif handover_at - arrived_at > MAX_HANDOVER:
+            problems["handover_at"] = ["Handover is more than 24 hours after arrival."]
+    if cleared_at is not None:
+        if handover_at is not None and cleared_at < handover_at:
+            problems["cleared_at"] = ["Clear is before handover."]
+        elif cleared_at < arrived_at:
+            problems["cleared_at"] = ["Clear is before arrival."]
+    return problems
+
+
+# What a handover post may state; a known incident's record is merged field by field.
+HANDOVER_FIELDS = ("site", "arrived_at", "handover_at", "cleared_at", "category")
+
+
+def handover_merge_problems(
+    held: Mapping[str, Any] | None, posted: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """``handover_times_problems`` of the record as it would be after this post: what is held
+    merged with the post (``apps.core.records.record_merge``: a null or absent time keeps the
+    held one, a value corrects it; API.md "Records filled in over several posts"). A message
+    says which times were already held. Empty when the merged record is valid."""
+    merged = record_merge(held, posted, fields=HANDOVER_FIELDS)
+    problems = handover_times_problems(
+        arrived_at=merged["arrived_at"],
+        handover_at=merged["handover_at"],
+        cleared_at=merged["cleared_at"],
+    )
+    kept = sorted(merged_from_held(held, posted, fields=("handover_at", "cleared_at")))
+    if problems and kept:
+        note = "; ".join(f"{name} {merged[name].isoformat()}" for name in kept)
+        problems = {f: [f"{m} (already held: {note})" for m in ms] for f, ms in problems.items()}
+    return problems
+
+
 def day_figures(totals: DayTotals) -> dict:
     """The published daily figures (API.md ``/handovers/daily/`` row, without ``site``)."""
     return {
@@ -187,15 +187,3 @@ def day_figures(totals: DayTotals) -> dict:
         "over_60": totals.over_60,
         "lost_hours": lost_hours(totals.lost_seconds),
     }
-
-
-def local_day(moment: datetime) -> date:
-    """The Europe/London calendar day of an aware time."""
-    return moment.astimezone(LOCAL_TZ).date()
-
-
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """UTC ``[start, end)`` of a local day: 23 h when clocks go forward, 25 h when they go back."""
-    start = datetime.combine(day, time(), tzinfo=LOCAL_TZ)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
-    return start.astimezone(UTC), end.astimezone(UTC)

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
-from rest_framework import serializers
 
 from apps.beds.choices import OrganisationKind
 from apps.beds.models import Organisation, Site
+from apps.core.exceptions import ApplicationError
+from apps.core.localtime import local_date
 from apps.core.records import record_merge
 from apps.sitreps.models import Submission
 
@@ -47,6 +48,16 @@ class Touched:
     site_codes: set[str]
 
 
+def handovers_held(*, organisation: Organisation, incidents: Iterable[str], lock: bool = False):
+    """What is held for these incidents of ``organisation``, by incident (one query): the
+    ``rules.HANDOVER_FIELDS`` (``site`` as its id) and ``site__code``. ``lock=True`` (inside
+    the ingest transaction) locks the rows, in incident order like every writer."""
+    rows = Handover.objects.filter(organisation=organisation, incident__in=sorted(set(incidents)))
+    if lock:
+        rows = rows.select_for_update().order_by("incident")
+    return {r["incident"]: r for r in rows.values("incident", "site__code", *rules.HANDOVER_FIELDS)}
+
+
 def handovers_upsert(
     *, organisation: Organisation, submission: Submission, items: list[dict[str, Any]]
 ) -> Touched:
@@ -54,34 +65,29 @@ def handovers_upsert(
     corrects, a ``None`` keeps the held value (``apps.core.records.record_merge``; API.md
     "Records filled in over several posts"). Runs inside the ingest transaction.
 
-    The held rows are locked (in incident order) and the ordering rules checked again on the
-    merged records, so a concurrent post cannot slip an invalid record past the validation:
-    raises ``rest_framework.serializers.ValidationError`` naming the item (400, nothing of the
-    batch applied). Returns the local days and sites whose figures changed: the merged
-    arrivals' and, for corrections that moved an arrival, the day and site it was on before.
+    The held rows are locked and the ordering rules checked again on the merged records, so a
+    post applied concurrently since ``resolve`` cannot slip an invalid record through: raises
+    ``ApplicationError`` naming the item (400; the ingest rolls back, nothing applied). Returns
+    the local days and sites whose figures changed: the merged arrivals' and, for corrections
+    that moved an arrival, the day and site it was on before.
     """
-    incidents = sorted(item["incident"] for item in items)
-    held = {
-        row["incident"]: row
-        for row in Handover.objects.select_for_update()
-        .filter(organisation=organisation, incident__in=incidents)
-        .order_by("incident")
-        .values("incident", "site__code", *rules.HANDOVER_FIELDS)
-    }
-    merged, errors = [], {}
+    held = handovers_held(
+        organisation=organisation, incidents=[i["incident"] for i in items], lock=True
+    )
+    errors: dict[int, dict[str, list[str]]] = {}
+    merged = []
     for i, item in enumerate(items):
-        before = held.get(item["incident"])
-        problems = rules.handover_merge_errors(before, item)
+        problems = rules.handover_merge_problems(held.get(item["incident"]), item)
         if problems:
-            errors[str(i)] = problems
+            errors[i] = problems
         merged.append(
             {
                 "incident": item["incident"],
-                **record_merge(before, item, fields=rules.HANDOVER_FIELDS),
+                **record_merge(held.get(item["incident"]), item, fields=rules.HANDOVER_FIELDS),
             }
         )
     if errors:
-        raise serializers.ValidationError({"handovers": errors})
+        raise ApplicationError({"handovers": errors})
     before = [(row["arrived_at"], row["site__code"]) for row in held.values()]
     items = merged
     ordered = sorted(items, key=lambda i: i["incident"])
@@ -101,8 +107,8 @@ def handovers_upsert(
             },
         )
     return Touched(
-        days={rules.local_day(arrived_at) for arrived_at, _ in before}
-        | {rules.local_day(item["arrived_at"]) for item in items},
+        days={local_date(arrived_at) for arrived_at, _ in before}
+        | {local_date(item["arrived_at"]) for item in items},
         site_codes={code for _, code in before} | {item["site"].code for item in items},
     )
 
@@ -162,7 +168,7 @@ def handovers_live_refresh(*, now: datetime) -> set[str]:
     )
     if not waiting:
         return set()
-    days = {rules.local_day(arrived_at) for _site, arrived_at in waiting}
+    days = {local_date(arrived_at) for _site, arrived_at in waiting}
     return handover_days_refresh(days=days, now=now, site_ids={s for s, _ in waiting})
 
 

@@ -14,10 +14,11 @@ from django.db.models import Min
 from django.utils import timezone
 
 from apps.beds.models import Organisation
+from apps.core.localtime import local_date, local_today
 from apps.sitreps.models import Submission
 
 from .models import Discharge, MofdList, MofdPatient, S1Frozen
-from .rules import days_to_freeze, local_date
+from .rules import days_to_freeze
 from .selectors import s1_build
 
 logger = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def s1_freeze_due(*, now: datetime, clock: bool = False) -> list[date]:
     first = MofdList.objects.aggregate(first=Min("as_at"))["first"]
     if first is None:
         return []
-    start, yesterday = local_date(first), local_date(now) - timedelta(days=1)
+    start, yesterday = local_date(first), local_today(now) - timedelta(days=1)
     due = days_to_freeze(
         first=start,
         yesterday=yesterday,

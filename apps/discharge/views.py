@@ -13,10 +13,11 @@ from apps.accounts.choices import AuditAction, Role
 from apps.accounts.services import audit_record
 from apps.beds.models import System
 from apps.core.exports import XLSX_MEDIA_TYPE
+from apps.core.localtime import local_today
 
 from .exports import s1_csv, s1_state_text, s1_xlsx
 from .forms import MofdPatientFilter, S1DayForm
-from .rules import days_mofd, local_date, nhs_number_display, plan_status
+from .rules import days_mofd, nhs_number_display, plan_status
 from .selectors import S1DayNotBegun, mofd_patients_current, s1_for_day
 
 PAGE_SIZE = 50
@@ -47,7 +48,7 @@ def s1_today(request):
     """``/s1/``: today's S1, or the day picked in the form (``?date=YYYY-MM-DD``; a day after
     today then answers 404 like any other link to it)."""
     _export_allowed(request)
-    today = local_date(timezone.now())
+    today = local_today(timezone.now())
     form = S1DayForm(request.GET or None)
     day = form.cleaned_data["date"] if form.is_valid() else today
     return redirect("discharge:s1", day=day)
@@ -61,7 +62,7 @@ def s1_page(request, day: date):
     organisation sent no list that day says so. A day after today is 404.
     """
     _export_allowed(request)
-    today = local_date(timezone.now())
+    today = local_today(timezone.now())
     s1 = _s1(day, today)
     audit_record(action=AuditAction.EXPORT, request=request, what="s1_page", date=day.isoformat())
     return render(
@@ -86,7 +87,7 @@ def s1_page(request, day: date):
 def s1_export_csv(request, day: date):
     """The S1 CSV (fixed header, TOTAL row last); 404 for a day after today."""
     _export_allowed(request)
-    body = s1_csv(_s1(day, local_date(timezone.now())))
+    body = s1_csv(_s1(day, local_today(timezone.now())))
     audit_record(action=AuditAction.EXPORT, request=request, what="s1_csv", date=day.isoformat())
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="s1-{day.isoformat()}.csv"'
@@ -97,7 +98,7 @@ def s1_export_csv(request, day: date):
 def s1_export_xlsx(request, day: date):
     """The S1 workbook, stating live/frozen/not yet frozen; 404 for a day after today."""
     _export_allowed(request)
-    body = s1_xlsx(_s1(day, local_date(timezone.now())), title=_title(day))
+    body = s1_xlsx(_s1(day, local_today(timezone.now())), title=_title(day))
     audit_record(action=AuditAction.EXPORT, request=request, what="s1_xlsx", date=day.isoformat())
     response = HttpResponse(body, content_type=XLSX_MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="s1-{day.isoformat()}.xlsx"'
@@ -106,7 +107,7 @@ def s1_export_xlsx(request, day: date):
 
 @require_GET
 def patients(request):
-    today = local_date(timezone.now())
+    today = local_today(timezone.now())
     form = MofdPatientFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     found = mofd_patients_current(

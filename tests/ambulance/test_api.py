@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.ambulance.models import Handover, HandoverDaily
-from apps.ambulance.rules import local_day
+from apps.core.localtime import local_date
 from apps.sitreps.choices import Outcome
 from apps.sitreps.models import Submission
 from apps.sitreps.pipeline import submissions_recompute
@@ -59,7 +59,7 @@ def test_an_ambulance_service_posts_arrivals(ambulance, t0):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["handovers"] == 2 and body["days"] == [local_day(t0).isoformat()]
+    assert body["handovers"] == 2 and body["days"] == [local_date(t0).isoformat()]
     submission = Submission.objects.get(pk=body["submission"])
     assert submission.outcome == Outcome.ACCEPTED and submission.payload["handovers"][0]["incident"]
     first = Handover.objects.get(incident="RX9-1")
@@ -119,7 +119,7 @@ def test_a_late_less_complete_copy_changes_no_figure_and_raises_no_alert_issue_1
     full = item(arrived=t0, handover=t0 + timedelta(minutes=20), cleared=t0 + timedelta(minutes=35))
     assert post(ambulance, full).status_code == 201
     submissions_recompute(list(Submission.objects.values_list("pk", flat=True)))
-    before = scc_client.get(DAILY, {"date": local_day(t0).isoformat()}).json()["total"]
+    before = scc_client.get(DAILY, {"date": local_date(t0).isoformat()}).json()["total"]
     assert before["lost_hours"] == 0.08  # 5 minutes over 15
     copy = item(arrived=t0)  # handover_at and cleared_at: null (not known in that message)
     response = post(ambulance, copy)
@@ -128,7 +128,7 @@ def test_a_late_less_complete_copy_changes_no_figure_and_raises_no_alert_issue_1
     held = Handover.objects.get()
     assert held.handover_at == t0 + timedelta(minutes=20)
     assert held.cleared_at == t0 + timedelta(minutes=35)
-    after = scc_client.get(DAILY, {"date": local_day(t0).isoformat()}).json()["total"]
+    after = scc_client.get(DAILY, {"date": local_date(t0).isoformat()}).json()["total"]
     assert after == before
     board = scc_client.get("/api/v1/board/").json()
     lri = next(s for s in board["sites"] if s["code"] == "RWE-LRI")
@@ -158,10 +158,9 @@ def test_a_post_that_would_make_the_merged_record_invalid_is_refused_naming_the_
 def test_the_apply_checks_the_merged_record_again_under_lock(ambulance, t0):
     """A post validated against an older state (a concurrent post applied in between) is
     refused whole at apply time, not left to the database's check constraint."""
-    from rest_framework.exceptions import ValidationError
-
     from apps.ambulance.services import handovers_upsert
     from apps.beds.models import Organisation, Site
+    from apps.core.exceptions import ApplicationError
 
     post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=30)))
     rx9 = Organisation.objects.get(code="RX9")
@@ -174,9 +173,9 @@ def test_the_apply_checks_the_merged_record_again_under_lock(ambulance, t0):
         "cleared_at": t0 + timedelta(minutes=5),
         "category": None,
     }
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(ApplicationError) as raised:
         handovers_upsert(organisation=rx9, submission=submission, items=[stale])
-    assert "cleared_at" in raised.value.detail["handovers"]["0"]
+    assert "cleared_at" in raised.value.detail["handovers"][0]
 
 
 def test_the_last_accepted_post_wins(ambulance, t0):
@@ -322,17 +321,17 @@ def test_the_recompute_writes_each_hospital_sites_day_and_is_idempotent(ambulanc
     )
     changed = submissions_recompute([response.json()["submission"]])
     assert changed == {"handovers:RWE-LRI"}
-    day = local_day(t0)
+    day = local_date(t0)
     lri = HandoverDaily.objects.get(site__code="RWE-LRI", date=day)
     assert (lri.arrivals, lri.handed_over, lri.over_60, float(lri.lost_hours)) == (2, 2, 1, 1.0)
     assert lri.mean_handover_min == 42.5
     assert HandoverDaily.objects.get(site__code="RWE-GH", date=day).arrivals == 0
     assert not HandoverDaily.objects.filter(site__code="RT5-CCH").exists()
 
-    from apps.ambulance.sitrep import HandoversHandler
+    from apps.ambulance.sitrep import handovers_sitrep_recompute
 
     rows = list(HandoverDaily.objects.values("site", "date", "arrivals", "lost_hours"))
-    HandoversHandler().recompute(Submission.objects.filter(outcome=Outcome.ACCEPTED))
+    handovers_sitrep_recompute(list(Submission.objects.filter(outcome=Outcome.ACCEPTED)))
     assert list(HandoverDaily.objects.values("site", "date", "arrivals", "lost_hours")) == rows
     assert HandoverDaily.objects.count() == 2
 
@@ -343,15 +342,15 @@ def test_a_correction_moving_an_arrival_to_another_day_refreshes_both_days(ambul
     submissions_recompute([first.json()["submission"]])
     second = post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=40)))
     assert second.json()["days"] == sorted(
-        {local_day(earlier).isoformat(), local_day(t0).isoformat()}
+        {local_date(earlier).isoformat(), local_date(t0).isoformat()}
     )
     submissions_recompute([second.json()["submission"]])
-    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_day(earlier)).arrivals == 0
-    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_day(t0)).arrivals == 1
+    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_date(earlier)).arrivals == 0
+    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_date(t0)).arrivals == 1
 
 
 def test_a_correction_moving_an_arrival_to_another_site_refreshes_both_sites(ambulance, t0):
-    day = local_day(t0)
+    day = local_date(t0)
     first = post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=40)))
     submissions_recompute([first.json()["submission"]])
     assert HandoverDaily.objects.get(site__code="RWE-LRI", date=day).arrivals == 1
@@ -364,7 +363,7 @@ def test_a_correction_moving_an_arrival_to_another_site_refreshes_both_sites(amb
 
 
 def test_a_recompute_refreshes_only_the_sites_touched_and_gives_the_rest_zeros(ambulance, t0):
-    day = local_day(t0)
+    day = local_date(t0)
     response = post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=20)))
     with CaptureQueriesContext(connection) as ctx:
         submissions_recompute([response.json()["submission"]])
@@ -445,5 +444,24 @@ def test_a_clock_change_day_takes_its_23_or_25_local_hours(
 
 
 def test_the_daily_figures_of_a_day_after_today_do_not_exist(scc_client, estate):
-    tomorrow = local_day(timezone.now()) + timedelta(days=1)
+    tomorrow = local_date(timezone.now()) + timedelta(days=1)
     assert scc_client.get(DAILY, {"date": tomorrow.isoformat()}).status_code == 404
+
+
+def test_a_post_refused_under_lock_is_archived_as_rejected_and_applies_nothing(
+    ambulance, t0, monkeypatch
+):
+    """As if a concurrent post changed the record between the check and the apply: the
+    resolve step saw nothing wrong, the apply's check under lock refuses it whole."""
+    import apps.ambulance.sitrep as plug_in
+
+    post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=30)))
+    monkeypatch.setattr(plug_in, "handover_merge_problems", lambda held, posted: {})
+    response = post(
+        ambulance, item("RX9-NEW", arrived=t0), item(arrived=t0, cleared=t0 + timedelta(minutes=5))
+    )
+    assert response.status_code == 400, response.json()
+    assert "cleared_at" in response.json()["handovers"]["1"]
+    assert set(Handover.objects.values_list("incident", flat=True)) == {"RX9-000123"}
+    assert Handover.objects.get().cleared_at is None
+    assert Submission.objects.filter(outcome=Outcome.REJECTED).count() == 1

@@ -1,16 +1,8 @@
 from __future__ import annotations
 
-from collections import Counter
-from functools import cached_property
-
 from rest_framework import serializers
 
-from apps.beds.choices import OrganisationKind
-from apps.beds.models import Site
 from apps.sitreps.fields import SitrepTimeField
-
-from ..models import Handover
-from ..rules import HANDOVER_FIELDS, handover_merge_errors
 
 HANDOVERS_DESCRIPTION = """
 Ambulance arrivals at hospital sites, from an ambulance service's key only (another
@@ -19,7 +11,7 @@ organisation's key: 403). The batch is applied atomically; every invalid item is
 An incident is filled in over several posts: posting the same `incident` again merges into
 what is held for it. A value given corrects the held one (site, times, category); an omitted or
 null `handover_at`, `cleared_at` or `category` means "not known in this message" and never
-clears a time already held, so a late, less complete copy (a delayed first message) changes
+clears a value already held, so a late, less complete copy (a delayed first message) changes
 nothing it does not state. The rules below are checked on the merged record: a post that would
 make it invalid (e.g. a clear before the handover already held) is refused naming the item, and
 nothing of the batch is applied.
@@ -45,65 +37,12 @@ class HandoverIn(serializers.Serializer):
         required=False, allow_null=True, default=None, min_value=1, max_value=5
     )
 
-    def validate_incident(self, incident: str) -> str:
-        repeats = self.root.incident_counts[incident]
-        if repeats > 1:
-            raise serializers.ValidationError(
-                f"Incident {incident} appears {repeats} times in this batch; send it once."
-            )
-        return incident
-
-    def validate_site(self, code: str) -> Site:
-        site = self.root.sites_by_code.get(code)
-        if site is None:
-            raise serializers.ValidationError(f"Unknown site {code}.")
-        if site.organisation.kind != OrganisationKind.ACUTE:
-            raise serializers.ValidationError(
-                f"{code} is not a hospital site (not a site of an acute trust)."
-            )
-        return site
-
-    def validate(self, attrs):
-        held = self.root.held_by_incident.get(attrs["incident"])
-        errors = handover_merge_errors(held, attrs)
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
 
 class HandoversIn(serializers.Serializer):
+    """A batch of ambulance arrivals: the shape. The checks against the estate and the times'
+    rules are ``apps.ambulance.sitrep.handovers_sitrep_resolve``."""
+
     handovers = HandoverIn(many=True, allow_empty=False, max_length=5000)
-
-    def _items(self) -> list[dict]:
-        items = (
-            (self.initial_data or {}).get("handovers")
-            if isinstance(self.initial_data, dict)
-            else None
-        )
-        return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-
-    @cached_property
-    def incident_counts(self) -> Counter:
-        # Compared after CharField's own trimming so " X" and "X" are the same incident.
-        return Counter(str(i.get("incident", "")).strip() for i in self._items())
-
-    @cached_property
-    def held_by_incident(self) -> dict[str, dict]:
-        """What is held for the batch's incidents (one query), to check the merged records."""
-        incidents = {str(i.get("incident", "")).strip() for i in self._items()}
-        organisation = self.context.get("organisation")
-        if organisation is None or not incidents:
-            return {}
-        rows = Handover.objects.filter(organisation=organisation, incident__in=incidents)
-        return {row["incident"]: row for row in rows.values("incident", *HANDOVER_FIELDS)}
-
-    @cached_property
-    def sites_by_code(self) -> dict[str, Site]:
-        """Every site named in the batch, in one query."""
-        codes = {str(i.get("site")) for i in self._items() if i.get("site") is not None}
-        return {
-            s.code: s for s in Site.objects.filter(code__in=codes).select_related("organisation")
-        }
 
 
 class HandoversAcceptedOut(serializers.Serializer):

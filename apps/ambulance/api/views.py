@@ -6,7 +6,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..rules import local_day
+from apps.core.localtime import local_today
+
 from ..selectors import handovers_daily
 from .serializers import HandoversDailyOut, HandoversDailyQuery
 
@@ -31,7 +32,7 @@ class HandoversDailyView(APIView):
         query = HandoversDailyQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         now = timezone.now()
-        today = local_day(now)
+        today = local_today(now)
         day = query.validated_data.get("date") or today
         if day > today:
             raise NotFound(f"The figures of {day.isoformat()} do not exist yet.")

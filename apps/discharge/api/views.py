@@ -10,7 +10,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..rules import local_date
+from apps.core.localtime import local_today
+
 from ..selectors import S1DayNotBegun, s1_for_day
 from .serializers import S1Out
 
@@ -40,7 +41,7 @@ class S1View(APIView):
     def get(self, request):
         query = S1QueryIn(data=request.query_params)
         query.is_valid(raise_exception=True)
-        today = local_date(timezone.now())
+        today = local_today(timezone.now())
         day: date = query.validated_data.get("date") or today
         try:
             s1 = s1_for_day(day=day, today=today)
