@@ -149,10 +149,23 @@ def s1_for_day(*, day: date, today: date) -> dict[str, Any]:
     else:
         s1 = {**s1_build(day=day), "frozen_at": None}
     counts = s1_list_counts(day=day, frozen_at=s1["frozen_at"])
+    legacy = None
+    if any("list_as_at" not in row for row in s1["rows"]):
+        # Frozen before list_as_at was stored: the lists received by the freeze say it.
+        legacy = dict(
+            MofdList.objects.filter(
+                as_at__lt=local_day_end(day), submission__received_at__lte=s1["frozen_at"]
+            )
+            .order_by("organisation__code", "-as_at")
+            .distinct("organisation__code")
+            .values_list("organisation__code", "as_at")
+        )
     rows = []
     for row in s1["rows"]:
         lists, late = counts.get(row["organisation"], (0, 0))
         list_as_at = row.get("list_as_at")
+        if legacy is not None and "list_as_at" not in row:
+            list_as_at = legacy.get(row["organisation"])
         if isinstance(list_as_at, str):
             list_as_at = parse_datetime(list_as_at)
         rows.append({**row, "list_as_at": list_as_at, "lists": lists, "late_lists": late})

@@ -313,3 +313,15 @@ def test_the_site_selector_lists_current_patients_at_that_site(estate):
     )
     assert [p.ref for p in site_mofd_patients(site=Site.objects.get(code="RWE-LRI"))] == ["A", "B"]
     assert not site_mofd_patients(site=Site.objects.get(code="RWE-GH")).exists()
+
+
+def test_a_day_frozen_before_list_as_at_was_stored_still_names_its_list(estate):
+    post_list("RWE", at("2026-11-10T08:00:00+00:00"), [Patient("A", date(2026, 11, 9), "P1")])
+    s1_freeze_due(now=at("2026-11-11T00:05:00+00:00"))
+    frozen = S1Frozen.objects.get(date=date(2026, 11, 10))
+    for row in frozen.figures["rows"]:
+        row.pop("list_as_at")
+    frozen.save()
+    served = s1_for_day(day=date(2026, 11, 10), today=date(2026, 11, 12))
+    assert row_of(served, "RWE")["list_as_at"] == at("2026-11-10T08:00:00+00:00")
+    assert row_of(served, "RT5")["list_as_at"] is None
