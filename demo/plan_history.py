@@ -222,7 +222,16 @@ def _s1(rng: random.Random, days: list[date]) -> int:
                 days_21_plus=round(total * 0.08),
                 **counts,
             )
-        table = s1_table(day=day, organisations=organisations, figures=figures)
+        # The demo's organisations "sent" their list at 08:00 (no list rows are stored).
+        table = s1_table(
+            day=day,
+            organisations=organisations,
+            figures=figures,
+            list_times={code: _local(day, 8) for code in figures},
+        )
+        for row in table["rows"]:
+            if row["list_as_at"] is not None:
+                row["list_as_at"] = row["list_as_at"].isoformat()
         rows.append(
             S1Frozen(
                 date=day,

@@ -1,25 +1,16 @@
 """The plan table as XLSX for managers: a row per metric and scope, plan / actual / status
-per month. Text cells are strings, never formulas."""
+per month, written through the shared export helper (text cells are strings, never
+formulas)."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _append(sheet, row: list[Any]) -> None:
-    sheet.append(row)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = TYPE_STRING
-            cell.quotePrefix = True
+from apps.core.exports import xlsx_append, xlsx_bytes
 
 
 def plan_xlsx(grid: list[dict[str, Any]], *, months: list[date], title: str) -> bytes:
@@ -28,20 +19,18 @@ def plan_xlsx(grid: list[dict[str, Any]], *, months: list[date], title: str) -> 
     book = Workbook()
     sheet = book.active
     sheet.title = "Operating plan"
-    _append(sheet, [title])
+    xlsx_append(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
     header = ["Metric", "Scope", "Meets when"]
     for m in months:
         header += [f"{m:%b %Y} plan", f"{m:%b %Y} actual", f"{m:%b %Y} status"]
-    _append(sheet, header)
+    xlsx_append(sheet, header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in grid:
         cells: list[Any] = [row["metric"], row["scope"], str(row["direction"].label)]
         for c in row["months"]:
             cells += [c["plan"], c["actual"], str(c["status"].label) if c["status"] else None]
-        _append(sheet, cells)
+        xlsx_append(sheet, cells)
     sheet.freeze_panes = "D3"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(book)

@@ -21,7 +21,7 @@ from apps.ambulance.selectors import period_totals_by_site
 from apps.beds.choices import S1_KINDS, BedType, OrganisationKind
 from apps.beds.models import OccupancySnapshot, Organisation, Site
 from apps.core.localtime import local_today
-from apps.discharge.models import MofdList, S1Frozen
+from apps.discharge.models import S1Frozen
 from apps.discharge.selectors import s1_build
 from apps.virtualwards.models import VirtualWard
 from apps.virtualwards.selectors import vw_capacity_at_month_ends
@@ -111,10 +111,10 @@ def _p1_p3(row: dict[str, Any]) -> int:
 
 def mofd_p1_p3_actuals(months: Sequence[date], *, now: datetime) -> Actuals:
     """Mean over the month's days of the S1's P1 + P2 + P3 patients (DOMAIN.md "MOFD and the
-    S1"): the frozen S1 of each past day, and today's live S1 in the month in progress
-    (over the organisations that have sent a list); days not frozen are left out. Per
-    organisation and ``system`` (the TOTAL row); one decimal, half up. One query, and four
-    for today's live S1."""
+    S1"): the frozen S1 of each past day, and today's live S1 in the month in progress;
+    days not frozen are left out, and so is an organisation on a day it had sent no list
+    (unknown, not zero). Per organisation and ``system`` (the sum of the rows with a list);
+    one decimal, half up. One query, and four for today's live S1."""
     measured = _measured(months, now)
     if not measured:
         return {}
@@ -125,26 +125,18 @@ def mofd_p1_p3_actuals(months: Sequence[date], *, now: datetime) -> Actuals:
         f.date: f.figures
         for f in S1Frozen.objects.filter(date__gte=first, date__lte=last).only("date", "figures")
     }
-    listed: set[str] | None = None  # organisations with a list today (None: every row)
     if today in days and today not in s1s:
-        listed = set(
-            MofdList.objects.filter(as_at__lte=now)
-            .order_by()
-            .values_list("organisation__code", flat=True)
-            .distinct()
-        )
-        if listed:
-            s1s[today] = s1_build(day=today)
+        s1s[today] = s1_build(day=today)
     values: dict[tuple[date, str], list[int]] = defaultdict(list)
     for day, s1 in s1s.items():
         month = days.get(day)
         if month is None:
             continue
-        for row in s1["rows"]:
-            if day == today and listed is not None and row["organisation"] not in listed:
-                continue  # no list yet: unknown, not zero
+        known = [r for r in s1["rows"] if not ("list_as_at" in r and r["list_as_at"] is None)]
+        for row in known:  # an organisation with no list that day is unknown, not zero
             values[(month, row["organisation"])].append(_p1_p3(row))
-        values[(month, SYSTEM)].append(_p1_p3(s1["total"]))
+        if known:
+            values[(month, SYSTEM)].append(sum(_p1_p3(r) for r in known))
     return {key: rules.mean(v, places=1) for key, v in values.items()}
 
 

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET
 from apps.accounts.choices import AuditAction
 from apps.accounts.services import audit_record
 from apps.beds.models import System
+from apps.core.exports import XLSX_MEDIA_TYPE
 from apps.core.localtime import local_today
 
 from .charts import plan_charts
 from .choices import Direction
-from .exports import XLSX_MEDIA_TYPE, plan_xlsx
+from .exports import plan_xlsx
 from .metrics import plan_grid
 from .rules import SYSTEM, month_add, month_of, month_parse, plan_year_months
 

@@ -74,12 +74,20 @@ def test_lost_hours_of_a_month_in_progress_include_crews_still_waiting(arrival):
 
 
 # --------------------------------------------------------------------------- MOFD
-def _frozen(day: date, rwe: tuple[int, int, int, int], rt5: tuple[int, int, int, int]) -> None:
+def _frozen(day: date, rwe: tuple[int, ...], rt5: tuple[int, ...] | None) -> None:
+    """A frozen S1; ``None``: the organisation had sent no list by then."""
+    pathways = ("P0", "P1", "P2", "P3")
     figures = {
-        "RWE": S1Figures(total=sum(rwe), **dict(zip(("P0", "P1", "P2", "P3"), rwe, strict=True))),
-        "RT5": S1Figures(total=sum(rt5), **dict(zip(("P0", "P1", "P2", "P3"), rt5, strict=True))),
+        code: S1Figures(total=sum(p), **dict(zip(pathways, p, strict=True)))
+        for code, p in (("RWE", rwe), ("RT5", rt5))
+        if p is not None
     }
-    table = s1_table(day=day, organisations=[("RT5", "LPT"), ("RWE", "UHL")], figures=figures)
+    listed = {code: datetime(2026, 1, 1, tzinfo=UTC) for code in figures}
+    table = s1_table(
+        day=day, organisations=[("RT5", "LPT"), ("RWE", "UHL")], figures=figures, list_times=listed
+    )
+    for row in table["rows"]:
+        row["list_as_at"] = row["list_as_at"] and row["list_as_at"].isoformat()
     S1Frozen.objects.create(date=day, figures={**table, "date": day.isoformat()}, frozen_at=LATER)
 
 
@@ -92,6 +100,14 @@ def test_mofd_is_the_mean_of_the_months_frozen_s1_p1_to_p3(estate):
     assert got[(OCT, "system")] == Decimal("20.3")  # (10 + 20 + 31) / 3
     assert got[(OCT, "RWE")] == Decimal("20.0")
     assert got[(OCT, "RT5")] == Decimal("0.3")
+
+
+def test_a_day_without_an_organisations_list_is_unknown_not_zero(estate):
+    _frozen(date(2026, 10, 24), (0, 10, 0, 0), (0, 4, 0, 0))
+    _frozen(date(2026, 10, 25), (0, 20, 0, 0), None)  # RT5 sent no list
+    got = metric_actuals("mofd_p1_p3", [OCT], now=LATER)
+    assert got[(OCT, "RT5")] == Decimal("4.0")  # one day known, not (4 + 0) / 2
+    assert got[(OCT, "system")] == Decimal("17.0")  # (14 + 20) / 2
 
 
 def test_mofd_of_a_month_in_progress_includes_todays_live_s1(estate):
