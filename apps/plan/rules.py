@@ -118,6 +118,21 @@ def mean(values: Collection[int | Decimal], *, places: int = 1) -> Decimal | Non
     return quantize(Decimal(sum(values)) / Decimal(len(values)), places)
 
 
+def pct(part: int, whole: int) -> Decimal | None:
+    """``100 × part / whole``, one decimal, half up, exactly; ``None`` when ``whole`` is 0."""
+    if whole == 0:
+        return None
+    return quantize(Decimal(100 * part) / Decimal(whole), 1)
+
+
+def minutes_mean(total_s: int, count: int) -> Decimal | None:
+    """The mean of ``count`` durations summing to ``total_s`` seconds, in minutes, one
+    decimal, half up, exactly; ``None`` over none."""
+    if count == 0:
+        return None
+    return quantize(Decimal(total_s) / Decimal(60 * count), 1)
+
+
 def plan_status(*, plan: Decimal, actual: Decimal | None, direction: Direction) -> PlanStatus:
     """``met`` when the actual is at or beyond the plan in the metric's direction (equal to
     plan is met), ``missed`` otherwise, ``no_data`` without an actual."""

@@ -14,6 +14,8 @@ from apps.plan.rules import (
     month_parse,
     month_window,
     plan_file_parse,
+    minutes_mean,
+    pct,
     plan_status,
     plan_year_months,
 )
@@ -141,3 +143,13 @@ def test_a_wrong_header_or_empty_file_is_refused():
         plan_file_parse("metric,scope,value\n", scopes=SCOPES)
     with pytest.raises(PlanFileError, match="no plan rows"):
         plan_file_parse("metric,scope,month,value\n", scopes=SCOPES)
+
+
+def test_percentages_and_mean_minutes_are_exact_and_half_up():
+    assert pct(3, 5) == Decimal("60.0")
+    assert pct(2, 3) == Decimal("66.7")
+    assert pct(0, 0) is None
+    # C2 responses of 10, 20, ..., 100 minutes: mean 55:00 (DOMAIN.md worked example).
+    assert minutes_mean(sum(m * 60 for m in range(10, 101, 10)), 10) == Decimal("55.0")
+    assert minutes_mean(3 * 60 + 3, 1) == Decimal("3.1")  # 3.05 → 3.1
+    assert minutes_mean(0, 0) is None
