@@ -87,14 +87,20 @@ def handover_lost_hours_actuals(months: Sequence[date], *, now: datetime) -> Act
     """Handover hours lost over the month's local days (DOMAIN.md "Ambulance handovers and
     lost hours": minutes over the standard, by local day of arrival; a month in progress to
     ``now``, crews still waiting included), per hospital site and ``system``; two decimals,
-    half up, from the exact sum. One query per month."""
+    half up, from the exact sum. A month without arrivals has no figure. One query per
+    month."""
     today = local_today(now)
     out: Actuals = {}
     for month in months:
         window = rules.month_window(month, now=now, today=today)
         if window is None:
             continue
-        site_days = period_totals_by_site(start=window[0], end=window[1], now=now)
+        # A site with no arrivals in the month has no figure (unknown, not 0 hours lost).
+        site_days = [
+            sd
+            for sd in period_totals_by_site(start=window[0], end=window[1], now=now)
+            if sd.totals.arrivals
+        ]
         for sd in site_days:
             out[(month, sd.code)] = Decimal(str(lost_hours(sd.totals.lost_seconds)))
         if site_days:

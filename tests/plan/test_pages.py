@@ -27,6 +27,7 @@ def planned(estate, arrival):
     )
     # Last month: 90 minutes lost, over its plan of 1 hour.
     arrival("RWE-LRI", timezone.now().replace(day=1) - timedelta(days=3), 105)
+    arrival("RWE-LRI", timezone.now() - timedelta(minutes=1))  # this month: a crew waiting
     return this, last
 
 
