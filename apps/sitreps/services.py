@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 
 from apps.beds.models import Organisation
 
@@ -182,6 +182,12 @@ def sitrep_ingest(
     for attempt in range(1, APPLY_ATTEMPTS + 1):
         try:
             return _apply(handler, common, serializer.validated_data, idempotency_key)
+        except serializers.ValidationError as exc:
+            # A rule checked against what is held (e.g. a record filled in over several
+            # posts): the apply rolled back, nothing of it is kept but the archive.
+            return _archive_rejection(
+                common=common, status=400, errors=exc.detail, idempotency_key=idempotency_key
+            )
         except IntegrityError as exc:
             constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
             if constraint == IDEMPOTENCY_CONSTRAINT:
