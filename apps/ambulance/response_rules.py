@@ -229,9 +229,9 @@ def standard_status(value_s: int | None, standard_s: int | None) -> str:
 
 
 def minutes_text(seconds: int | None) -> str:
-    """``m:ss`` (e.g. 55:00; 1:05:30 past the hour); an en dash for ``None``."""
+    """Minutes and seconds, ``m:ss`` (as DOMAIN.md writes them: 55:00, 90:00); an en dash for
+    ``None``."""
     if seconds is None:
         return "\u2013"
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    minutes, secs = divmod(seconds, 60)
+    return f"{minutes}:{secs:02d}"

@@ -41,6 +41,8 @@ class OrganisationFigures:
     mofd_p1_p3: int | None = None
     # Occupied adult G&A beds over the organisation's sites that have reported.
     occupied_ga_adult: int | None = None
+    # An ambulance service's Category 2 mean response today, minutes (None: no response yet).
+    cat2_mean_min: float | None = None
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,10 @@ def _stale_bed_sitrep(figures, now, opel):
     ]
 
 
+def _cat2_mean(figures, now, opel):
+    return [(o.code, o.cat2_mean_min) for o in figures.organisations if o.cat2_mean_min is not None]
+
+
 RULE_DEFINITIONS: dict[str, RuleDefinition] = {
     RuleCode.SITE_OCCUPANCY: RuleDefinition(
         ScopeKind.SITE, AT_LEAST, "adult G&A occupancy", "%", _site_occupancy
@@ -266,6 +272,9 @@ RULE_DEFINITIONS: dict[str, RuleDefinition] = {
     ),
     RuleCode.STALE_BED_SITREP: RuleDefinition(
         ScopeKind.SITE, ABOVE, "no bed sitrep for", " h", _stale_bed_sitrep
+    ),
+    RuleCode.CAT2_MEAN: RuleDefinition(
+        ScopeKind.ORGANISATION, ABOVE, "C2 mean response today", " min", _cat2_mean
     ),
 }
 

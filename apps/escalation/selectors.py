@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 
+from apps.ambulance.response_selectors import board_ambulance_response
 from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import OrganisationKind
 from apps.beds.models import Organisation, Site
@@ -41,11 +42,17 @@ def figures_build(
     handovers: Mapping[str, Any],
     mofd: Mapping[str, Any],
     virtual_wards: Mapping[str, Any],
+    ambulance_response: Mapping[str, Any] | None = None,
 ) -> Figures:
     """Turn the apps' board blocks (keyed by site / organisation id) into rule figures.
 
     ``board_build`` can pass the blocks it already holds, so the board computes them once.
+    ``ambulance_response``: ``board_ambulance_response``'s block (C2 mean per service).
     """
+    cat2_mean_s = {
+        row["organisation"]: row["categories"]["2"]["mean_response_s_today"]
+        for row in (ambulance_response or {}).get("organisations", [])
+    }
     site_figures = []
     occupied_by_org: dict[int, int] = {}
     for site in sites:
@@ -79,6 +86,9 @@ def figures_build(
                 mofd_total=block["total"] if block else None,
                 mofd_p1_p3=sum(by_pathway[p] for p in MOFD_P1_P3) if by_pathway else None,
                 occupied_ga_adult=occupied_by_org.get(organisation.pk),
+                cat2_mean_min=None
+                if cat2_mean_s.get(organisation.code) is None
+                else cat2_mean_s[organisation.code] / 60,
             )
         )
     vw_system = virtual_wards["system"]
@@ -91,13 +101,15 @@ def figures_build(
 
 def escalation_figures(*, now: datetime) -> Figures:
     """Everything the rules look at, now, in a fixed number of queries."""
+    organisations = list(Organisation.objects.all())
     return figures_build(
         sites=list(board_sites()),
-        organisations=list(Organisation.objects.all()),
+        organisations=organisations,
         occupancy=board_occupancy(now=now),
         handovers=board_handovers(now=now),
         mofd=board_mofd(now=now),
         virtual_wards=board_virtual_wards(now=now),
+        ambulance_response=board_ambulance_response(now=now, organisations=organisations),
     )
 
 

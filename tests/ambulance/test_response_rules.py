@@ -143,7 +143,8 @@ def test_standard_status_and_minutes_text():
     assert r.standard_status(18 * 60 + 1, 18 * 60) == "missed"
     assert r.standard_status(None, 60) == "none"
     assert r.minutes_text(55 * 60) == "55:00"
-    assert r.minutes_text(3930) == "1:05:30"
+    assert r.minutes_text(5400) == "90:00"
+    assert r.minutes_text(3930) == "65:30"
     assert r.minutes_text(None) == "\u2013"
 
 

@@ -139,3 +139,39 @@ class ResponseDailyOut(serializers.Serializer):
 
 class ResponseDailyQuery(serializers.Serializer):
     date = serializers.DateField(required=False, help_text="Local day; default today.")
+
+
+class ReapOut(serializers.Serializer):
+    level = serializers.IntegerField(min_value=1, max_value=4)
+    declared_at = serializers.DateTimeField()
+
+
+class CategoryLiveOut(serializers.Serializer):
+    mean_response_s_today = serializers.IntegerField(
+        allow_null=True, help_text="Today's mean response (local day of clock start), seconds."
+    )
+    p90_response_s_today = serializers.IntegerField(
+        allow_null=True, help_text="Today's 90th centile response (nearest rank), seconds."
+    )
+    incidents_today = serializers.IntegerField(help_text="Today's incidents with a clock stop.")
+    waiting_now = serializers.IntegerField(
+        help_text="Clock started, no clock stop, not stood down (within 24 h of clock start)."
+    )
+    longest_wait_s = serializers.IntegerField(
+        allow_null=True, help_text="The longest of those waits to now, seconds; null: none."
+    )
+
+
+class CategoriesLiveOut(serializers.Serializer):
+    """Keys "1" to "4": the ARP categories."""
+
+    def get_fields(self):
+        return {str(c): CategoryLiveOut() for c in CATEGORIES}
+
+
+class ServiceResponseOut(serializers.Serializer):
+    """One ambulance service on the board (``system.ambulance_response``)."""
+
+    organisation = serializers.CharField()
+    reap = ReapOut(allow_null=True, help_text="REAP level in force; null: none declared.")
+    categories = CategoriesLiveOut()
