@@ -30,7 +30,8 @@ def panel_events(changed: set[str] | list[str]) -> list[str]:
 
     ``beds:RWE-LRI`` and ``handovers:RWE-LRI`` → ``site-RWE-LRI``; ``mofd:RWE`` → the tiles of
     RWE's sites and ``mofd``; ``alerts:RWE-LRI`` → ``alerts`` and that site; virtual wards →
-    ``virtual-wards``; ``ambulance_response:RX9`` → ``ambulance``. ``board`` (the system strip) fires for every change.
+    ``virtual-wards``; ``ambulance_response:RX9`` → ``ambulance``. ``board`` (the system
+    strip) fires for every change.
     """
     from apps.beds.models import Site
 
