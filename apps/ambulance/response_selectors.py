@@ -18,45 +18,25 @@ from .models import Incident, ReapDeclaration
 from .rules import LOCAL_TZ, local_day, local_day_bounds
 
 # Per (organisation, category) and pooled per category, over incidents with a clock stop whose
-# clock started in [start, end): count, sum and the nearest-rank 90th centile, ranked in
-# integers (⌈9n/10⌉ = (9n + 9) / 10) because percentile_disc's float product can miss a rank.
+# clock started in [start, end): count, sum and the nearest-rank 90th centile, the value at
+# ⌈9n/10⌉ = (9n + 9) / 10 of the sorted responses, in integers (percentile_disc multiplies in
+# floating point and can miss the rank, e.g. n = 70). One sort serves both grouping sets.
 _DAY_SQL = """
-WITH ranked AS (
-    SELECT organisation_id, category, response_s,
-           ROW_NUMBER() OVER (PARTITION BY organisation_id, category ORDER BY response_s) AS rn,
-           COUNT(*) OVER (PARTITION BY organisation_id, category) AS n,
-           ROW_NUMBER() OVER (PARTITION BY category ORDER BY response_s) AS pooled_rn,
-           COUNT(*) OVER (PARTITION BY category) AS pooled_n
-      FROM {incident}
-     WHERE clock_start_at >= %(start)s AND clock_start_at < %(end)s
-       AND response_s IS NOT NULL
-)
 SELECT GROUPING(organisation_id) = 1 AS pooled, organisation_id, category,
        COUNT(*), SUM(response_s),
-       CASE WHEN GROUPING(organisation_id) = 1
-            THEN MAX(response_s) FILTER (WHERE pooled_rn = (9 * pooled_n + 9) / 10)
-            ELSE MAX(response_s) FILTER (WHERE rn = (9 * n + 9) / 10) END
-  FROM ranked
+       (ARRAY_AGG(response_s ORDER BY response_s))[(9 * COUNT(*) + 9) / 10]
+  FROM {incident}
+ WHERE clock_start_at >= %(start)s AND clock_start_at < %(end)s AND response_s IS NOT NULL
  GROUP BY GROUPING SETS ((organisation_id, category), (category))
 """
 
 # The same, pooled over every organisation, per local day of clock start (trends).
 _TREND_SQL = """
-WITH timed AS (
-    SELECT (clock_start_at AT TIME ZONE %(tz)s)::date AS day, category, response_s
-      FROM {incident}
-     WHERE clock_start_at >= %(start)s AND clock_start_at < %(end)s
-       AND response_s IS NOT NULL
-), ranked AS (
-    SELECT day, category, response_s,
-           ROW_NUMBER() OVER (PARTITION BY day, category ORDER BY response_s) AS rn,
-           COUNT(*) OVER (PARTITION BY day, category) AS n
-      FROM timed
-)
-SELECT day, category, COUNT(*), SUM(response_s),
-       MAX(response_s) FILTER (WHERE rn = (9 * n + 9) / 10)
-  FROM ranked
- GROUP BY day, category
+SELECT (clock_start_at AT TIME ZONE %(tz)s)::date AS day, category, COUNT(*), SUM(response_s),
+       (ARRAY_AGG(response_s ORDER BY response_s))[(9 * COUNT(*) + 9) / 10]
+  FROM {incident}
+ WHERE clock_start_at >= %(start)s AND clock_start_at < %(end)s AND response_s IS NOT NULL
+ GROUP BY 1, 2
 """
 
 

@@ -245,3 +245,14 @@ def test_the_schema_documents_the_endpoints(scc_client):
     assert "/api/v1/sitreps/reap/" in schema["paths"]
     daily = schema["paths"]["/api/v1/ambulance/response/daily/"]["get"]
     assert daily["responses"]["200"]["content"]["application/json"]["examples"]
+
+
+def test_the_sql_centile_is_the_nearest_rank_where_a_float_product_would_miss(ambulance, t0):
+    # n = 70: ⌈0.9 × 70⌉ = 63; 0.9 × 70 in floating point is 63.000000000000007 (→ 64).
+    items = [
+        item(f"RX9-{s}", connected=t0, dispatched_at=t0, at_scene_at=t0 + timedelta(seconds=s))
+        for s in range(1, 71)
+    ]
+    assert post(ambulance, *items).status_code == 201
+    c2 = ambulance.get(DAILY).json()["total"]["categories"]["2"]
+    assert c2 == {"incidents": 70, "mean_response_s": 36, "p90_response_s": 63}
