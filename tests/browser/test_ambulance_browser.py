@@ -30,11 +30,11 @@ def test_the_ambulance_page_shows_response_today_and_fits_the_window(
     assert page.locator("svg.chart").count() == 3
     assert page.locator("#reap-heading").is_visible()
     assert page.locator("#handovers-heading").is_visible()
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"/ambulance/ is {overflow}px wider than a {width}px window"
     out = Path(os.environ.get("SCC_SCREENSHOT_DIR") or tmp_path)
     out.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(out / f"ambulance-{width}.png"), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"/ambulance/ is {overflow}px wider than a {width}px window"
     # The board's strip has the C2 tile, linking here.
     page.goto(f"{live.url}/")
     tile = page.locator("#system-strip .kpi", has_text="C2 mean response today")

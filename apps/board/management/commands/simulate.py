@@ -148,7 +148,7 @@ class Command(BaseCommand):
                 post("RX9", "/api/v1/sitreps/incidents/", body)
             # A quieter spell three days ago, so the REAP history has more than today.
             earlier = (previous_calls - timedelta(days=3)).replace(microsecond=0)
-            post("RX9", "/api/v1/sitreps/reap/", {"level": 2, "declared_at": earlier.isoformat()})
+            post("RX9", "/api/v1/sitreps/reap/", {"level": 3, "declared_at": earlier.isoformat()})
         except httpx.HTTPError as exc:
             logger.warning("simulator: incidents backfill not posted: %s", exc)
         while not stopping:
