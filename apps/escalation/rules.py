@@ -43,6 +43,9 @@ class OrganisationFigures:
     occupied_ga_adult: int | None = None
     # An ambulance service's Category 2 mean response today, minutes (None: no response yet).
     cat2_mean_min: float | None = None
+    is_ambulance: bool = False
+    # An ambulance service's REAP level in force (None: none declared).
+    reap_level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,17 @@ def opel_system(sites: Iterable[tuple[int | None, int | None]]) -> int | None:
     if not total:
         return None
     return round_half_up(Fraction(weighted, total))
+
+
+def opel_organisation(
+    organisation: OrganisationFigures, sites: Iterable[tuple[int | None, int | None]]
+) -> int | None:
+    """Organisation OPEL (DOMAIN.md "Escalation"): its sites' OPELs weighted by available
+    adult G&A beds, rounded half up (``opel_system`` over its sites; ``None`` when none has
+    data); an ambulance service shows its REAP level instead."""
+    if organisation.is_ambulance:
+        return organisation.reap_level
+    return opel_system(sites)
 
 
 def opel_sites(figures: Figures, thresholds: OpelThresholds) -> dict[str, OpelResult]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -27,6 +27,7 @@ from .rules import (
     RuleSpec,
     SiteFigures,
     SystemFigures,
+    opel_organisation,
     opel_sites,
     opel_system,
 )
@@ -49,10 +50,11 @@ def figures_build(
     ``board_build`` can pass the blocks it already holds, so the board computes them once.
     ``ambulance_response``: ``board_ambulance_response``'s block (C2 mean per service).
     """
+    services = (ambulance_response or {}).get("organisations", [])
     cat2_mean_s = {
-        row["organisation"]: row["categories"]["2"]["mean_response_s_today"]
-        for row in (ambulance_response or {}).get("organisations", [])
+        row["organisation"]: row["categories"]["2"]["mean_response_s_today"] for row in services
     }
+    reap = {row["organisation"]: (row["reap"] or {}).get("level") for row in services}
     site_figures = []
     occupied_by_org: dict[int, int] = {}
     for site in sites:
@@ -89,6 +91,8 @@ def figures_build(
                 cat2_mean_min=None
                 if cat2_mean_s.get(organisation.code) is None
                 else cat2_mean_s[organisation.code] / 60,
+                is_ambulance=organisation.kind == OrganisationKind.AMBULANCE,
+                reap_level=reap.get(organisation.code),
             )
         )
     vw_system = virtual_wards["system"]
@@ -192,12 +196,16 @@ def board_escalation(*, now: datetime, figures: Figures | None = None) -> dict[s
 
     ``{"site_opel": {site_code: int|None}, "site_opel_detail": {site_code: {"level",
     "parameters": {name: {"value", "level"}}}}, "system_opel": int|None,
-    "open_alerts_by_scope": {scope: count}, "alerts": [AlertOut]}``
+    "organisation_opel": {organisation code: int|None}, "open_alerts_by_scope": {scope:
+    count}, "alerts": [AlertOut]}``. An ambulance service's organisation OPEL is its REAP.
     """
     if figures is None:
         figures = escalation_figures(now=now)
     opel = opel_sites(figures, settings.SCC_OPEL_THRESHOLDS)
     available = {site.code: site.available for site in figures.sites}
+    by_organisation: dict[str, list[tuple[int | None, int | None]]] = defaultdict(list)
+    for site in figures.sites:
+        by_organisation[site.organisation].append((opel[site.code].level, site.available))
     alerts = list(alerts_open_by_severity())
     return {
         "site_opel": {code: result.level for code, result in opel.items()},
@@ -212,6 +220,10 @@ def board_escalation(*, now: datetime, figures: Figures | None = None) -> dict[s
             for code, result in opel.items()
         },
         "system_opel": opel_system((r.level, available[code]) for code, r in opel.items()),
+        "organisation_opel": {
+            organisation.code: opel_organisation(organisation, by_organisation[organisation.code])
+            for organisation in figures.organisations
+        },
         "open_alerts_by_scope": dict(Counter(alert.scope for alert in alerts)),
         "alerts": [alert_out(alert) for alert in alerts],
     }

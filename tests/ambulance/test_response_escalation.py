@@ -115,3 +115,26 @@ def test_the_minute_beat_tells_the_board_while_999_calls_wait(estate):
     finally:
         figures_changed.disconnect(receiver)
     assert panel_events({"ambulance_response:RX9"}) == ["ambulance", "board"]
+
+
+def test_an_ambulance_services_organisation_opel_is_its_reap_level(estate):
+    from apps.escalation.rules import opel_organisation
+    from apps.escalation.selectors import board_escalation, escalation_figures
+
+    ambulance = OrganisationFigures(code="RX9", is_ambulance=True, reap_level=3)
+    assert opel_organisation(ambulance, [(1, 100)]) == 3
+    acute = OrganisationFigures(code="RWE", is_acute=True)
+    assert opel_organisation(acute, [(2, 100), (4, 100), (None, 50)]) == 3
+    assert opel_organisation(acute, []) is None
+
+    rx9 = Organisation.objects.get(code="RX9")
+    now = datetime.now(UTC)
+    assert board_escalation(now=now)["organisation_opel"]["RX9"] is None
+    result = sitrep_ingest(
+        kind="reap",
+        organisation=rx9,
+        body={"level": 4, "declared_at": (now - timedelta(minutes=5)).isoformat()},
+    )
+    assert result.status == 201
+    figures = escalation_figures(now=now)
+    assert board_escalation(now=now, figures=figures)["organisation_opel"]["RX9"] == 4
