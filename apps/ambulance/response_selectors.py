@@ -205,3 +205,30 @@ def waiting_organisations(*, now: datetime) -> set[str]:
         .order_by()
         .distinct()
     )
+
+
+def stale_incidents(*, now: datetime, limit: int = 20) -> dict[str, Any]:
+    """Incidents still open (no clock stop, not stood down) more than ``MAX_OPEN`` after their
+    clock start: out of the live figures, listed so the service can close them (API.md
+    "Records filled in over several posts"). ``{"count", "oldest": [{"organisation",
+    "incident", "category", "clock_start_at"}]}``, oldest first; two queries."""
+    stale = Incident.objects.filter(
+        at_scene_at__isnull=True,
+        stood_down_at__isnull=True,
+        clock_start_at__lte=now - rules.MAX_OPEN,
+    )
+    oldest = stale.order_by("clock_start_at").values(
+        "organisation__code", "incident", "category", "clock_start_at"
+    )[:limit]
+    return {
+        "count": stale.count(),
+        "oldest": [
+            {
+                "organisation": row["organisation__code"],
+                "incident": row["incident"],
+                "category": row["category"],
+                "clock_start_at": row["clock_start_at"],
+            }
+            for row in oldest
+        ],
+    }

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_GET
 from apps.board import charts
 
 from . import response_rules
-from .response_selectors import board_ambulance_response, reap_history, response_trend
+from .response_selectors import (
+    board_ambulance_response,
+    reap_history,
+    response_trend,
+    stale_incidents,
+)
 from .rules import local_day
 from .selectors import board_handovers, hospital_sites
 
@@ -180,6 +185,7 @@ def page_context(*, now: datetime) -> dict[str, Any]:
             ),
         ],
         "reap_history": reap_history(now=now, days=TREND_DAYS),
+        "stale": stale_incidents(now=now),
         "handovers": _handover_sites(now),
         "handover_standard_min": settings.SCC_HANDOVER_STANDARD_MIN,
     }

@@ -147,3 +147,13 @@ def test_the_board_api_query_count_does_not_grow_with_services(scc_client, rx9, 
         incidents(org, t0)
         ingest(org, "reap", {"level": 3, "declared_at": t0.isoformat()})
     assert count() == few
+
+
+def test_incidents_open_past_24_hours_leave_the_waits_and_are_listed_as_stale(scc_client, rx9):
+    old = timezone.now().replace(microsecond=0) - timedelta(hours=30)
+    body = {"incidents": [{"incident": "OLD", "category": 3, "call_connected_at": old.isoformat()}]}
+    ingest(rx9, "incidents", body)
+    block = board_ambulance_response(now=timezone.now())["organisations"][0]
+    assert block["categories"]["3"]["waiting_now"] == 0
+    html = scc_client.get("/ambulance/").content.decode()
+    assert "Open more than 24 hours (stale)" in html and "OLD" in html
