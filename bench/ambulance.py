@@ -54,7 +54,7 @@ def _incidents(services, now, rng: random.Random) -> None:
     """Set-based: ``INCIDENTS`` over today so far, ``WAITING`` of them waiting now."""
     from apps.ambulance import response_rules as rules
     from apps.ambulance.models import Incident, ReapDeclaration
-    from apps.ambulance.rules import local_day, local_day_bounds
+    from apps.core.localtime import local_date, local_day_bounds
     from apps.sitreps.models import Submission
 
     submissions = {
@@ -64,7 +64,7 @@ def _incidents(services, now, rng: random.Random) -> None:
         )
         for s in services
     }  # fmt: skip
-    start, _end = local_day_bounds(local_day(now))
+    start, _end = local_day_bounds(local_date(now))
     span = max(600, int((now - start).total_seconds()) - 600)
     rows = []
     for n in range(INCIDENTS):
@@ -119,9 +119,9 @@ def _incidents(services, now, rng: random.Random) -> None:
 def _server_ms(now) -> float:
     """PostgreSQL's own execution time of the daily statement: less noisy than wall time."""
     from apps.ambulance import response_selectors
-    from apps.ambulance.rules import local_day, local_day_bounds
+    from apps.core.localtime import local_date, local_day_bounds
 
-    start, end = local_day_bounds(local_day(now))
+    start, end = local_day_bounds(local_date(now))
     sql = response_selectors._DAY_SQL.format(incident="ambulance_incident")
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, {"start": start, "end": end})
@@ -139,7 +139,7 @@ def _board_queries(client: Client) -> int:
 def run() -> dict:
     from apps.ambulance.models import Incident
     from apps.ambulance.response_selectors import response_daily
-    from apps.ambulance.rules import local_day
+    from apps.core.localtime import local_date
     from apps.escalation.selectors import rule_thresholds
     from bench.national import _staff_user
 
@@ -162,10 +162,10 @@ def run() -> dict:
         results["waiting"] = waiting
         show("estate", f"{SERVICES} services, {INCIDENTS} incidents today, {waiting} waiting")
 
-        day = response_daily(day=local_day(now))
+        day = response_daily(day=local_date(now))
         pooled = sum(c["incidents"] for c in day["total"]["categories"].values())
         assert pooled == INCIDENTS - WAITING, pooled
-        results["daily_selector"] = timed(lambda: response_daily(day=local_day(timezone.now())))
+        results["daily_selector"] = timed(lambda: response_daily(day=local_date(timezone.now())))
         show("response_daily() selector, 10 services", results["daily_selector"])
         results["daily_sql_server_ms"] = _server_ms(now)
         show("daily SQL, server execution time (EXPLAIN ANALYZE)", results["daily_sql_server_ms"])

@@ -12,10 +12,10 @@ from django.db.models import Count, Min
 
 from apps.beds.choices import OrganisationKind
 from apps.beds.models import Organisation
+from apps.core.localtime import LOCAL_TZ, local_date, local_day_bounds
 
 from . import response_rules as rules
 from .models import Incident, ReapDeclaration
-from .rules import LOCAL_TZ, local_day, local_day_bounds
 
 # Per (organisation, category) and pooled per category, over incidents with a clock stop whose
 # clock started in [start, end): count, sum and the nearest-rank 90th centile, the value at
@@ -172,7 +172,7 @@ def board_ambulance_response(
         else ambulance_organisations()
     )
     services.sort(key=lambda o: o.code)
-    today = response_by_category(day=local_day(now))
+    today = response_by_category(day=local_date(now))
     waiting = waiting_by_category(now=now)
     reap = reap_current(now=now)
     out = []

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
-from rest_framework import serializers
 
 from apps.beds.models import Organisation
+from apps.core.exceptions import ApplicationError
+from apps.core.localtime import local_date
 from apps.sitreps.models import Submission
 
 from . import response_rules as rules
 from .models import Incident, ReapDeclaration
-from .rules import local_day
 
 # One incidents writer per organisation at a time (transaction-scoped advisory lock): the
 # merge reads what is held and writes the result, so two posts about the same incident must
@@ -45,33 +47,47 @@ SET category = EXCLUDED.category, call_connected_at = EXCLUDED.call_connected_at
 _HELD_FIELDS = ("incident", "clock_start_at", "category", *rules.TIME_FIELDS)
 
 
-def incidents_upsert(
-    *, organisation: Organisation, submission: Submission, items: list[dict[str, Any]]
-) -> list[date]:
-    """Merge each posted incident into what is held and write it (inside the ingest
-    transaction).
+@dataclass(frozen=True)
+class MergedBatch:
+    """A batch merged into what is held: the rows to write (incident, merged times, clock
+    start), the local days of clock start it touches (before and after), and the problems
+    ``{item index: {field: [message]}}`` (empty when every item is acceptable)."""
 
-    Every item is merged (``response_rules.incident_merge``: a null never clears a held time)
-    and the merged record checked (``incident_problems``). Raises DRF ``ValidationError``
-    ``{"incidents": {"<n>": {field: [message]}}}`` naming every invalid item, before anything
-    is written. Returns the local days of clock start, before and after, whose figures changed.
+    rows: list[tuple[str, rules.IncidentTimes, datetime]]
+    days: set[date]
+    errors: dict[int, dict[str, list[str]]]
+
+
+def incidents_merge(*, organisation: Organisation, items: list[dict[str, Any]]) -> MergedBatch:
+    """Merge each posted incident into what is held (one query) and check it.
+
+    ``response_rules.incident_merge``: a null never clears a held time, a value corrects it.
+    Problems: an incident sent more than once in the batch, and the contract's ordering rules
+    on the merged record (``response_rules.incident_problems``). Writes nothing.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, organisation.pk])
     held = {
         row[0]: row
         for row in Incident.objects.filter(
             organisation=organisation, incident__in=[i["incident"] for i in items]
         ).values_list(*_HELD_FIELDS)
     }
+    counts = Counter(item["incident"] for item in items)
     days: set[date] = set()
-    errors: dict[str, dict[str, list[str]]] = {}
+    errors: dict[int, dict[str, list[str]]] = {}
     rows = []
     for n, item in enumerate(items):
+        if counts[item["incident"]] > 1:
+            errors[n] = {
+                "incident": [
+                    f"Incident {item['incident']} appears {counts[item['incident']]} times in "
+                    "this batch; send it once."
+                ]
+            }
+            continue
         before = held.get(item["incident"])
         held_times = None
         if before is not None:
-            days.add(local_day(before[1]))
+            days.add(local_date(before[1]))
             held_times = rules.IncidentTimes(
                 **dict(zip(("category", *rules.TIME_FIELDS), before[2:], strict=True))
             )
@@ -81,14 +97,31 @@ def incidents_upsert(
         merged = rules.incident_merge(held_times, posted)
         problems = rules.incident_problems(merged)
         if problems:
-            errors[str(n)] = {field: [message] for field, message in problems.items()}
+            errors[n] = {field: [message] for field, message in problems.items()}
             continue
         start = rules.incident_clock_start(merged)
-        days.add(local_day(start))
+        days.add(local_date(start))
         rows.append((item["incident"], merged, start))
-    if errors:
-        raise serializers.ValidationError({"incidents": errors})
-    rows.sort(key=lambda row: row[0])  # one lock order for every writer
+    return MergedBatch(rows=rows, days=days, errors=errors)
+
+
+def incidents_upsert(
+    *, organisation: Organisation, submission: Submission, items: list[dict[str, Any]]
+) -> list[date]:
+    """Merge each posted incident into what is held and write it (inside the ingest
+    transaction, under the organisation's incidents lock).
+
+    The merge is done again here, under the lock, so a post accepted in between is never
+    overwritten with an older picture. Raises ``ApplicationError`` ``{"incidents": {n: {field:
+    [message]}}}`` if the merged batch is no longer acceptable (nothing written). Returns the
+    local days of clock start, before and after, whose figures changed.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, organisation.pk])
+    batch = incidents_merge(organisation=organisation, items=items)
+    if batch.errors:
+        raise ApplicationError({"incidents": batch.errors})
+    rows = sorted(batch.rows, key=lambda row: row[0])  # one lock order for every writer
     with connection.cursor() as cursor:
         cursor.execute(
             _UPSERT_SQL.format(incident=Incident._meta.db_table),
@@ -110,7 +143,7 @@ def incidents_upsert(
                 ],
             },
         )
-    return sorted(days)
+    return sorted(batch.days)
 
 
 def reap_declare(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from apps.board import charts
+from apps.core.localtime import local_date
 
 from . import response_rules
 from .response_selectors import (
@@ -20,7 +21,6 @@ from .response_selectors import (
     response_trend,
     stale_incidents,
 )
-from .rules import local_day
 from .selectors import board_handovers, hospital_sites
 
 TREND_DAYS = 30
@@ -144,7 +144,7 @@ def _handover_sites(now: datetime) -> dict[str, Any]:
 
 def page_context(*, now: datetime) -> dict[str, Any]:
     """Everything the page shows at ``now``; a fixed number of queries whatever the estate."""
-    today: date = local_day(now)
+    today: date = local_date(now)
     response = board_ambulance_response(now=now)
     services = response["organisations"]
     trend = response_trend(today=today, days=TREND_DAYS)

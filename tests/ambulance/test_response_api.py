@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.ambulance.models import Incident, ReapDeclaration
-from apps.ambulance.rules import local_day, local_day_bounds
 from apps.beds.models import Organisation
+from apps.core.localtime import local_date, local_day_bounds
 from apps.sitreps.choices import Outcome
 from apps.sitreps.models import Submission
 from apps.sitreps.services import sitrep_ingest
@@ -32,7 +32,7 @@ def iso(moment: datetime | None) -> str | None:
 def t0():
     """Start of the local day's hour at least 3 h back, so every time is today and past."""
     now = timezone.now().replace(microsecond=0)
-    start, _ = local_day_bounds(local_day(now))
+    start, _ = local_day_bounds(local_date(now))
     return max(start, now - timedelta(hours=3))
 
 
@@ -64,7 +64,7 @@ def test_an_ambulance_service_posts_incidents_and_the_clock_is_judged(ambulance,
     )
     assert response.status_code == 201, response.json()
     assert response.json()["incidents"] == 2
-    assert response.json()["days"] == [local_day(t0).isoformat()]
+    assert response.json()["days"] == [local_date(t0).isoformat()]
     one = Incident.objects.get(incident="RX9-1")
     assert one.clock_start_at == t0 + timedelta(seconds=120)
     assert one.response_s == 18 * 60
@@ -147,13 +147,16 @@ def test_shape_errors_name_the_item(ambulance, t0):
         ambulance,
         item("RX9-1", category=5, connected=t0),
         item("RX9-2", connected=t0.replace(tzinfo=None)),
-        item("RX9-2", connected=t0),
     )
     assert response.status_code == 400
     errors = response.json()["incidents"]
     assert "category" in errors["0"]
     assert "call_connected_at" in errors["1"]
-    assert "incident" in errors["2"]
+    # Once the shape is right, an incident sent twice in one batch is named (both times).
+    response = post(ambulance, item("RX9-2", connected=t0), item("RX9-2", connected=t0))
+    assert response.status_code == 400
+    assert set(response.json()["incidents"]) == {"0", "1"}
+    assert "twice" not in str(response.json()) and "2 times" in str(response.json())
 
 
 def test_reap_is_declared_and_corrected_by_its_natural_key(ambulance, t0):
@@ -181,7 +184,7 @@ def test_the_daily_figures_per_service_and_pooled(ambulance, t0, key_client):
     items.append(item("RX9-W", category=1, connected=t0))  # still waiting
     assert post(ambulance, *items).status_code == 201
     Organisation.objects.create(code="RYA", name="Other ambulance service", kind="ambulance")
-    response = ambulance.get(DAILY, {"date": local_day(t0).isoformat()})
+    response = ambulance.get(DAILY, {"date": local_date(t0).isoformat()})
     assert response.status_code == 200
     body = response.json()
     rows = {r["organisation"]: r["categories"] for r in body["organisations"]}
@@ -209,7 +212,7 @@ def test_the_daily_query_count_does_not_grow_with_services(ambulance, t0):
 
 
 def test_a_future_date_is_404_and_a_malformed_one_400(ambulance):
-    tomorrow = local_day(timezone.now()) + timedelta(days=1)
+    tomorrow = local_date(timezone.now()) + timedelta(days=1)
     assert ambulance.get(DAILY, {"date": tomorrow.isoformat()}).status_code == 404
     response = ambulance.get(DAILY, {"date": "2026-13-01"})
     assert response.status_code == 400 and "date" in response.json()
@@ -256,3 +259,24 @@ def test_the_sql_centile_is_the_nearest_rank_where_a_float_product_would_miss(am
     assert post(ambulance, *items).status_code == 201
     c2 = ambulance.get(DAILY).json()["total"]["categories"]["2"]
     assert c2 == {"incidents": 70, "mean_response_s": 36, "p90_response_s": 63}
+
+
+def test_a_post_made_invalid_by_a_concurrent_one_is_refused_on_apply(ambulance, t0, monkeypatch):
+    """``resolve`` checks against what is held; ``apply`` merges again under the lock, so a
+    post that became invalid in between (here: resolve saw nothing held) is refused whole."""
+    from apps.ambulance import sitrep
+    from apps.ambulance.response_services import MergedBatch
+
+    post(ambulance, item(connected=t0, dispatched_at=t0 + timedelta(minutes=5)))
+    monkeypatch.setattr(
+        sitrep, "incidents_merge", lambda **kw: MergedBatch(rows=[], days=set(), errors={})
+    )
+    response = post(
+        ambulance,
+        item("RX9-NEW", connected=t0),
+        {"incident": "RX9-1", "at_scene_at": iso(t0 + timedelta(minutes=1))},
+    )
+    assert response.status_code == 400
+    assert "clock start" in response.json()["incidents"]["1"]["at_scene_at"][0]
+    assert not Incident.objects.filter(incident="RX9-NEW").exists()
+    assert Incident.objects.get(incident="RX9-1").at_scene_at is None

@@ -91,7 +91,7 @@ def test_the_minute_beat_tells_the_board_while_999_calls_wait(estate):
 
     from apps.ambulance.tasks import refresh_live_waits
     from apps.board.events import panel_events
-    from apps.sitreps.pipeline import figures_changed
+    from apps.core.events import figures_changed
 
     seen = []
 

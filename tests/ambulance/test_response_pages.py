@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.ambulance.response_selectors import board_ambulance_response
-from apps.ambulance.rules import local_day, local_day_bounds
 from apps.beds.models import Organisation
+from apps.core.localtime import local_date, local_day_bounds
 from apps.sitreps.services import sitrep_ingest
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def t0():
     now = timezone.now().replace(microsecond=0)
-    start, _ = local_day_bounds(local_day(now))
+    start, _ = local_day_bounds(local_date(now))
     return max(start, now - timedelta(hours=3))
 
 

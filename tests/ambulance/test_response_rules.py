@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.ambulance import response_rules as r
-from apps.ambulance.rules import local_day, local_day_bounds
+from apps.core.localtime import local_date, local_day_bounds
 
 T = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -133,9 +133,9 @@ def test_local_days_of_23_and_25_hours_in_2026():
     assert end - start == timedelta(hours=25)
     assert start == datetime(2026, 10, 24, 23, 0, tzinfo=UTC)
     # A clock start at 23:30 UTC on 25 October is still the 25th locally (GMT from 01:00 UTC).
-    assert local_day(datetime(2026, 10, 25, 23, 30, tzinfo=UTC)) == autumn
+    assert local_date(datetime(2026, 10, 25, 23, 30, tzinfo=UTC)) == autumn
     # 23:30 UTC on 29 March is 00:30 BST on the 30th.
-    assert local_day(datetime(2026, 3, 29, 23, 30, tzinfo=UTC)) == date(2026, 3, 30)
+    assert local_date(datetime(2026, 3, 29, 23, 30, tzinfo=UTC)) == date(2026, 3, 30)
 
 
 def test_standard_status_and_minutes_text():

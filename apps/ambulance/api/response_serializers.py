@@ -1,9 +1,7 @@
-"""Shapes of the ambulance response API: the incidents and REAP sitreps, the daily figures."""
+"""Shapes of the ambulance response API: the incidents and REAP sitreps (shape only; the
+rules are checked by ``sitrep.incidents_sitrep_resolve``), the daily and board figures."""
 
 from __future__ import annotations
-
-from collections import Counter
-from functools import cached_property
 
 from rest_framework import serializers
 
@@ -53,36 +51,9 @@ class IncidentIn(serializers.Serializer):
     )
     stood_down_at = SitrepTimeField(required=False, allow_null=True, default=None)
 
-    def validate_incident(self, incident: str) -> str:
-        repeats = self.root.incident_counts[incident]
-        if repeats > 1:
-            raise serializers.ValidationError(
-                f"Incident {incident} appears {repeats} times in this batch; send it once."
-            )
-        return incident
-
-    def validate(self, attrs):
-        # Rules that hold whatever is held; those on the merged record are checked on apply.
-        if attrs["at_scene_at"] is not None and attrs["stood_down_at"] is not None:
-            raise serializers.ValidationError(
-                {"stood_down_at": ["at_scene_at and stood_down_at are both set."]}
-            )
-        return attrs
-
 
 class IncidentsIn(serializers.Serializer):
     incidents = IncidentIn(many=True, allow_empty=False, max_length=5000)
-
-    @cached_property
-    def incident_counts(self) -> Counter:
-        items = (
-            (self.initial_data or {}).get("incidents")
-            if isinstance(self.initial_data, dict)
-            else None
-        )
-        if not isinstance(items, list):
-            return Counter()
-        return Counter(str(i.get("incident", "")).strip() for i in items if isinstance(i, dict))
 
 
 class IncidentsAcceptedOut(serializers.Serializer):

@@ -6,8 +6,9 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.localtime import local_date
+
 from ..response_selectors import response_daily
-from ..rules import local_day
 from .response_serializers import ResponseDailyOut, ResponseDailyQuery
 
 _EMPTY = {"incidents": 0, "mean_response_s": None, "p90_response_s": None}
@@ -60,7 +61,7 @@ class ResponseDailyView(APIView):
         query = ResponseDailyQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         now = timezone.now()
-        today = local_day(now)
+        today = local_date(now)
         day = query.validated_data.get("date") or today
         if day > today:
             raise Http404("No figures for a future date.")
