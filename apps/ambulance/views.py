@@ -100,9 +100,12 @@ def trend_chart(
             "days": [],
             "summary": "No responses in the last 30 days yet.",
         }
-    top = max([*held, reference[0] if reference else 0, 1])
-    y_hi = charts.nice_ticks(0, top * 1.1, 4)[-1]
-    y_hi = max(y_hi, top)
+    top = max([*held, reference[0] if reference else 0, 1]) * 1.05
+    ticks = charts.nice_ticks(0, top, 4)
+    # The axis ends on a tick above the highest value (a step more when the last falls short).
+    if ticks[-1] < top:
+        ticks.append(ticks[-1] + (ticks[1] - ticks[0]))
+    y_hi = ticks[-1]
     days = len(trend)
     x_ticks = [
         (i, "today" if i == days - 1 else f"{d['date'].day} {d['date']:%b}")
@@ -123,7 +126,7 @@ def trend_chart(
         x_domain=(0, days - 1),
         y_domain=(0, y_hi),
         x_ticks=x_ticks,
-        y_ticks=[(v, f"{v:g}") for v in charts.nice_ticks(0, y_hi, 4)],
+        y_ticks=[(v, f"{v:g}") for v in ticks],
         x_label="Day (clock start, local)",
         y_label="Minutes",
         reference=reference,

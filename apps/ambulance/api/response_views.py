@@ -41,10 +41,10 @@ class ResponseDailyView(APIView):
     @extend_schema(
         summary="Ambulance response per service and category for a local day",
         description=(
-            'DOMAIN.md "Ambulance response". One row per ambulance service (with or without '
-            "incidents) and the total pooled over every incident. Incidents belong to the "
-            "Europe/London day of their ARP clock start (23 or 25 hours on clock-change days); "
-            "figures are over incidents with a clock stop (`at_scene_at`): `incidents`, "
+            "Ambulance Response Programme (ARP) figures. One row per ambulance service (with "
+            "or without incidents) and the total pooled over every incident. Incidents belong "
+            "to the Europe/London day of their ARP clock start (23 or 25 hours on clock-change "
+            "days); figures are over incidents with a clock stop (`at_scene_at`): `incidents`, "
             "`mean_response_s` (whole seconds, half up) and `p90_response_s` (nearest rank), "
             "null when none. Stood-down incidents are left out. A future date is 404."
         ),
