@@ -138,7 +138,7 @@ def _board_queries(client: Client) -> int:
 
 def run() -> dict:
     from apps.ambulance.models import Incident
-    from apps.ambulance.response_selectors import response_daily
+    from apps.ambulance.response_selectors import board_ambulance_response, response_daily
     from apps.core.localtime import local_date
     from apps.escalation.selectors import rule_thresholds
     from bench.national import _staff_user
@@ -178,6 +178,9 @@ def run() -> dict:
 
         results["daily_http_get"] = timed(get_daily)
         show("GET /api/v1/ambulance/response/daily/ (API key)", results["daily_http_get"])
+
+        results["board_block"] = timed(lambda: board_ambulance_response(now=timezone.now()))
+        show("board_ambulance_response() (the board's block)", results["board_block"])
 
         rule_thresholds(max_age_s=0)
         queries_after = _board_queries(staff)

@@ -157,3 +157,12 @@ def test_incidents_open_past_24_hours_leave_the_waits_and_are_listed_as_stale(sc
     assert block["categories"]["3"]["waiting_now"] == 0
     html = scc_client.get("/ambulance/").content.decode()
     assert "Open more than 24 hours (stale)" in html and "OLD" in html
+
+
+def test_the_admin_lists_incidents_and_reap_declarations_read_only(admin_client, rx9, t0):
+    incidents(rx9, t0)
+    ingest(rx9, "reap", {"level": 3, "declared_at": t0.isoformat()})
+    for path in ("/admin/ambulance/incident/", "/admin/ambulance/reapdeclaration/"):
+        response = admin_client.get(path)
+        assert response.status_code == 200, path
+    assert admin_client.get("/admin/ambulance/incident/add/").status_code == 403
