@@ -20,6 +20,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from apps.core.records import merged_from_held, record_merge
+
 CATEGORIES = (1, 2, 3, 4)
 # DOMAIN.md: connected + 30 s for category 1, + 240 s for categories 2-4.
 CONNECTED_OFFSET = {1: timedelta(seconds=30), 2: timedelta(seconds=240)}
@@ -36,6 +38,7 @@ TIME_FIELDS = (
     "at_scene_at",
     "stood_down_at",
 )
+INCIDENT_FIELDS = ("category", *TIME_FIELDS)
 
 
 def truncate_s(moment: datetime | None) -> datetime | None:
@@ -59,18 +62,25 @@ class IncidentTimes:
 
 
 def incident_merge(held: IncidentTimes | None, posted: IncidentTimes) -> IncidentTimes:
-    """What is held plus a post: a value in the post replaces (corrects) the held one; a
-    ``None`` in the post means "not known in this message" and keeps what is held
-    (API.md "Records filled in over several posts"). A category in the post re-judges the
-    incident under it."""
-    if held is None:
-        return posted
-    return IncidentTimes(
-        **{
-            name: posted_value if posted_value is not None else getattr(held, name)
-            for name, posted_value in vars(posted).items()
-        }
+    """What is held plus a post (``apps.core.records.record_merge``): a value in the post
+    replaces (corrects) the held one; a ``None`` in the post means "not known in this message"
+    and keeps what is held (API.md "Records filled in over several posts"). A category in the
+    post re-judges the incident under it."""
+    merged = record_merge(
+        None if held is None else vars(held), vars(posted), fields=INCIDENT_FIELDS
     )
+    return IncidentTimes(**merged)
+
+
+def held_note(held: IncidentTimes | None, posted: IncidentTimes) -> str:
+    """ " (held: dispatched_at 10:02:00+00:00, ...)" for the times a merged record took from
+    what was held, so a refusal says why; empty when none."""
+    kept = sorted(
+        merged_from_held(None if held is None else vars(held), vars(posted), fields=TIME_FIELDS)
+    )
+    if not kept:
+        return ""
+    return " (held: " + ", ".join(f"{n} {getattr(held, n).isoformat()}" for n in kept) + ")"
 
 
 def clock_start(

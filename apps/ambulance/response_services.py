@@ -97,7 +97,8 @@ def incidents_merge(*, organisation: Organisation, items: list[dict[str, Any]]) 
         merged = rules.incident_merge(held_times, posted)
         problems = rules.incident_problems(merged)
         if problems:
-            errors[n] = {field: [message] for field, message in problems.items()}
+            note = rules.held_note(held_times, posted)
+            errors[n] = {field: [message + note] for field, message in problems.items()}
             continue
         start = rules.incident_clock_start(merged)
         days.add(local_date(start))

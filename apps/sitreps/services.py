@@ -185,9 +185,7 @@ def sitrep_ingest(
         try:
             return _apply(handler, common, resolved, idempotency_key)
         except ApplicationError as exc:
-            # A check that ``apply`` repeats against what is held, under its lock (a record
-            # filled in over several posts, changed by a concurrent post since ``resolve``):
-            # the transaction rolled back, and the refusal is archived like any other.
+            # Refused by a rule checked under lock in ``apply``: nothing of it was kept.
             return _archive_rejection(
                 common=common, status=exc.status, errors=exc.detail, idempotency_key=idempotency_key
             )

@@ -121,6 +121,7 @@ def test_every_ordering_rule_is_checked_on_the_merged_record_and_named(ambulance
     errors = response.json()["incidents"]
     assert set(errors) == {"1", "2", "3"}
     assert "clock start" in errors["1"]["at_scene_at"][0]
+    assert "(held: call_connected_at " in errors["1"]["at_scene_at"][0]  # says why
     assert "identified_at" in errors["2"]
     assert set(errors["3"]) == {"category", "call_connected_at"}
     # Nothing of the post was applied; the rejection is archived.
