@@ -70,7 +70,7 @@ def test_the_page_shows_today_against_the_standards_and_the_ambition(scc_client,
     assert "55:00" in c2 and "90:00" in c2
     assert "over 18:00" in c2 and "over 30:00 ambition" in c2 and "over 40:00" in c2
     c1 = html[html.index('id="cat-1"') : html.index('id="cat-2"')]
-    assert '<td class="num">1</td>' in c1  # one C1 call waiting
+    assert 'data-label="Waiting now">1</td>' in c1  # one C1 call waiting
     assert 'id="trend-c2-mean-title"' in html and "30-minute ambition" in html
     assert "Handovers at hospitals" in html
 
