@@ -263,6 +263,8 @@ CELERY_BEAT_SCHEDULE = {
 # --------------------------------------------------------------------------- domain
 SCC_DEMO = env_bool("SCC_DEMO", True)
 SCC_SIMULATOR = env_bool("SCC_SIMULATOR", SCC_DEMO)
+# The demo's seeded, labelled history of the plan year's past months (demo/plan_history.py).
+SCC_DEMO_HISTORY = env_bool("SCC_DEMO_HISTORY", SCC_DEMO)
 # The built board is shared by every display until the figures version moves (0: off).
 SCC_BOARD_CACHE_SECONDS = int(os.environ.get("SCC_BOARD_CACHE_SECONDS", "90"))
 # An accepted sitrep whose recompute has not run after this long is swept from the outbox.

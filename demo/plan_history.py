@@ -7,6 +7,7 @@ feed simulator sends live:
 
 - adult G&A bed snapshots per acute site and for the system (07:00 local each day);
 - ambulance arrivals and their handovers at the simulator's sites and rates;
+- 999 incidents at the demo ambulance service's rate and category mix;
 - the frozen S1 of each day (MOFD patients per organisation and pathway);
 - virtual-ward censuses at each month's end, following the trajectory.
 
@@ -24,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 
-from apps.ambulance.models import Handover
+from apps.ambulance.models import Handover, Incident
 from apps.beds.choices import S1_KINDS, BedType, OrganisationKind
 from apps.beds.models import OccupancySnapshot, Organisation, Site, Ward
 from apps.core.localtime import LOCAL_TZ, local_today
@@ -34,6 +35,12 @@ from apps.sitreps.choices import Outcome, SitrepKind
 from apps.sitreps.models import Submission
 from apps.virtualwards.models import VirtualWard, VirtualWardCensus
 
+from .response import (
+    CATEGORY_MIX,
+    INCIDENTS_PER_DAY,
+    MEDIAN_RESPONSE_MIN,
+    STOOD_DOWN_SHARE,
+)
 from .simulator import ARRIVALS_PER_HOUR, MOFD_TARGET
 
 DEMO_MARK = "demo-plan-history"
@@ -190,6 +197,60 @@ def _handovers(rng: random.Random, days: list[date]) -> int:
     return len(columns["incident"])
 
 
+def _incidents(rng: random.Random, days: list[date]) -> int:
+    """999 incidents at the demo's rate and category mix (``demo/response.py``), each clock
+    started at the call (category known at once) and stopped on scene, 5% stood down."""
+    ambulance = (
+        Organisation.objects.filter(kind=OrganisationKind.AMBULANCE).order_by("code").first()
+    )
+    if ambulance is None:
+        return 0
+    submission = _submission(SitrepKind.INCIDENTS, ambulance, _local(days[-1], 23))
+    categories = [c for c, _ in CATEGORY_MIX]
+    weights = [w for _, w in CATEGORY_MIX]
+    columns: dict[str, list] = defaultdict(list)
+    for day in days:
+        pressure = PRESSURE[day.month]
+        for _ in range(INCIDENTS_PER_DAY):
+            connected = _local(day, rng.randrange(24), rng.randrange(60)) + timedelta(
+                seconds=rng.randrange(60)
+            )
+            category = rng.choices(categories, weights)[0]
+            stood_down = rng.random() < STOOD_DOWN_SHARE
+            median = MEDIAN_RESPONSE_MIN[category] * 1.08 * pressure
+            seconds = int(min(rng.lognormvariate(math.log(median), 0.5), 600) * 60)
+            columns["incident"].append(f"DEMO-I{len(columns['incident']) + 1:07d}")
+            columns["category"].append(category)
+            columns["connected"].append(connected)
+            columns["at_scene"].append(
+                None if stood_down else connected + timedelta(seconds=seconds)
+            )
+            columns["stood_down"].append(connected + timedelta(minutes=5) if stood_down else None)
+            columns["response"].append(None if stood_down else seconds)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Incident._meta.db_table}
+                (organisation_id, incident, category, call_connected_at, identified_at,
+                 dispatched_at, at_scene_at, stood_down_at, clock_start_at, response_s,
+                 submission_id, updated_at)
+            SELECT %(organisation)s, i, k, c, c, NULL, a, d, c, r, %(submission)s, %(now)s
+              FROM unnest(%(incident)s::text[], %(category)s::smallint[],
+                          %(connected)s::timestamptz[], %(at_scene)s::timestamptz[],
+                          %(stood_down)s::timestamptz[], %(response)s::integer[])
+                   AS t(i, k, c, a, d, r)
+            ON CONFLICT DO NOTHING
+            """,
+            {
+                **columns,
+                "organisation": ambulance.pk,
+                "submission": submission.pk,
+                "now": submission.received_at,
+            },
+        )
+    return len(columns["incident"])
+
+
 def _s1(rng: random.Random, days: list[date]) -> int:
     organisations = list(
         Organisation.objects.filter(kind__in=S1_KINDS).order_by("code").values_list("code", "name")
@@ -286,6 +347,7 @@ def plan_history_seed(*, now: datetime, first_month: date) -> dict[str, int]:
         return {
             "bed snapshots": _beds(rng, days),
             "handovers": _handovers(rng, days),
+            "incidents": _incidents(rng, days),
             "frozen S1s": _s1(rng, days),
             "virtual-ward censuses": _virtual_wards(rng, months),
         }

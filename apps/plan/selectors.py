@@ -15,7 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count, Sum
 
+from apps.ambulance.models import Incident
 from apps.ambulance.rules import lost_hours
 from apps.ambulance.selectors import period_totals_by_site
 from apps.beds.choices import S1_KINDS, BedType, OrganisationKind
@@ -106,6 +108,38 @@ def handover_lost_hours_actuals(months: Sequence[date], *, now: datetime) -> Act
         if site_days:
             total = sum((sd.totals.lost_seconds for sd in site_days), Decimal(0))
             out[(month, SYSTEM)] = Decimal(str(lost_hours(total)))
+    return out
+
+
+# --------------------------------------------------------------------------- C2
+def cat2_mean_min_actuals(months: Sequence[date], *, now: datetime) -> Actuals:
+    """Category 2 mean response over the month's incidents with a clock stop, by local day of
+    clock start (DOMAIN.md "Ambulance response"), in minutes: ``Σ response_s / (60 × n)``,
+    one decimal, half up; per ambulance service and ``system`` (pooled over every C2
+    response). A month in progress: clocks started so far. One query per month."""
+    today = local_today(now)
+    out: Actuals = {}
+    for month in months:
+        window = rules.month_window(month, now=now, today=today)
+        if window is None:
+            continue
+        rows = list(
+            Incident.objects.filter(
+                category=2,
+                response_s__isnull=False,
+                clock_start_at__gte=window[0],
+                clock_start_at__lt=window[1],
+            )
+            .order_by()
+            .values("organisation__code")
+            .annotate(n=Count("pk"), total=Sum("response_s"))
+        )
+        for row in rows:
+            out[(month, row["organisation__code"])] = rules.minutes_mean(row["total"], row["n"])
+        if rows:
+            out[(month, SYSTEM)] = rules.minutes_mean(
+                sum(r["total"] for r in rows), sum(r["n"] for r in rows)
+            )
     return out
 
 

@@ -6,12 +6,22 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import Served, serve
+
 from .conftest import login
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 WIDTHS = (1920, 1366, 390)
 SHOTS = Path(os.environ.get("SCC_SCREENSHOTS", "var/screenshots"))
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory) -> Served:
+    """The demo with the plan's seeded history (off by default in the served tests)."""
+    instance = serve(tmp_path_factory.mktemp("plan"), extra_env={"SCC_DEMO_HISTORY": "1"})
+    yield instance
+    instance.stop()
 
 
 def _no_sideways_scroll(page) -> bool:

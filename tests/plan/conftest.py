@@ -80,3 +80,35 @@ def vw_census(estate):
         assert result.status == 201, result.body
 
     return post
+
+
+@pytest.fixture
+def incident(estate):
+    """``incident(connected_at, minutes, category=2, now=...)``: a 999 incident through the
+    ingest, its category known at connection and a vehicle at scene ``minutes`` later
+    (``None``: not yet; ``"stood_down"``: stood down without arriving)."""
+    counter = iter(range(1, 10**6))
+
+    def post(connected_at: datetime, minutes, *, category: int = 2, now: datetime) -> None:
+        item = {
+            "incident": f"RX9-PLAN-{next(counter):05d}",
+            "category": category,
+            "call_connected_at": connected_at.isoformat(),
+            "identified_at": connected_at.isoformat(),
+            "dispatched_at": None,
+            "at_scene_at": None,
+            "stood_down_at": None,
+        }
+        if minutes == "stood_down":
+            item["stood_down_at"] = (connected_at + timedelta(minutes=5)).isoformat()
+        elif minutes is not None:
+            item["at_scene_at"] = (connected_at + timedelta(minutes=minutes)).isoformat()
+        result = sitrep_ingest(
+            kind="incidents",
+            body={"incidents": [item]},
+            organisation=Organisation.objects.get(code="RX9"),
+            now=now,
+        )
+        assert result.status == 201, result.body
+
+    return post

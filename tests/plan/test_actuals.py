@@ -191,3 +191,26 @@ def test_query_count_does_not_grow_with_the_estate(django_assert_max_num_queries
     snapshot(None, utc("2026-10-01T10:00"), 30)
     with django_assert_max_num_queries(8):
         plan_month(month=OCT, now=LATER)
+
+
+# --------------------------------------------------------------------------- Category 2
+def test_c2_mean_is_over_the_months_clock_starts_across_the_clock_change(incident):
+    incident(utc("2026-02-28T23:30"), 10, now=LATER)  # 23:30 GMT: February
+    incident(utc("2026-03-01T00:10"), 20, now=LATER)  # March
+    incident(utc("2026-03-31T22:30"), 40, now=LATER)  # 23:30 BST: still March
+    incident(utc("2026-03-31T23:30"), 100, now=LATER)  # 00:30 BST on 1 April: April
+    incident(utc("2026-03-10T12:00"), 5, category=1, now=LATER)  # category 1: not counted
+    incident(utc("2026-03-11T12:00"), "stood_down", now=LATER)  # no clock stop: left out
+    got = metric_actuals("cat2_mean_min", [MAR, APR], now=LATER)
+    assert got[(MAR, "system")] == Decimal("30.0")
+    assert got[(MAR, "RX9")] == Decimal("30.0")
+    assert got[(APR, "system")] == Decimal("100.0")
+
+
+def test_c2_mean_of_a_month_in_progress_counts_responses_so_far(incident):
+    incident(utc("2026-11-02T08:00"), 10, now=IN_NOVEMBER)
+    incident(IN_NOVEMBER - timedelta(minutes=30), 20, now=IN_NOVEMBER)
+    incident(IN_NOVEMBER - timedelta(minutes=5), None, now=IN_NOVEMBER)  # still waiting
+    got = metric_actuals("cat2_mean_min", [NOV, DEC], now=IN_NOVEMBER)
+    assert got[(NOV, "system")] == Decimal("15.0")
+    assert (DEC, "system") not in got

@@ -50,7 +50,7 @@ def test_the_page_shows_plan_against_actual_with_colour_and_direction(scc_client
     vw = html[html.index('data-metric="vw_capacity"') :]
     assert 'aria-label="higher meets"' in vw[: vw.index("</tr>")]
     cat2 = html[html.index('data-metric="cat2_mean_min"') :]
-    assert "not measured yet" in cat2[: cat2.index("</tr>")]
+    assert 'class="no_data current"' in cat2[: cat2.index("</tr>")]  # no responses yet
     charts = html[html.index('id="plan-charts-heading"') :]
     assert charts.count("<svg") == 3  # one per metric planned
     assert 'class="chart-plan"' in charts and 'class="chart-bar"' in charts

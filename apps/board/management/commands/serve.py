@@ -75,7 +75,8 @@ class Command(BaseCommand):
             # The operating plan of the demo year, and a labelled demo history of its months
             # so far (demo/plan_history.py) so that past months have actuals.
             call_command("load_plan", str(Path(settings.BASE_DIR) / "demo" / DEMO_PLAN))
-            call_command("demo_plan_history")
+            if settings.SCC_DEMO_HISTORY:
+                call_command("demo_plan_history")
             for username, role, password in DEMO_USERS:
                 if not User.objects.filter(username=username).exists():
                     user_create(username=username, role=role, password=password)
