@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -118,7 +119,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "apps.accounts.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.accounts.middleware.LoginRequiredMiddleware",
 ]
@@ -167,21 +168,27 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # --------------------------------------------------------------------------- security
-# Content-Security-Policy (apps.accounts.middleware): scripts and styles only from our own
-# static files. Inline styles stay allowed: templates set bar widths with style attributes
-# and a few pages carry a <style> block; no page has inline script.
-SCC_CSP = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:"],
-    "connect-src": ["'self'"],
-    "frame-ancestors": ["'none'"],
-    "base-uri": ["'self'"],
-    "form-action": ["'self'"],
-    "object-src": ["'none'"],
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files.
+# Inline styles stay allowed: templates set bar widths with style attributes and a few pages
+# carry a <style> block; no page has inline script. SCC_CSP_REPORT_ONLY=1 sends the policy as
+# report-only instead, for trying a stricter one without breaking pages.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+    }
 }
-SCC_CSP_REPORT_ONLY = env_bool("SCC_CSP_REPORT_ONLY", False)
+if env_bool("SCC_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, _CSP
+else:
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP, None
 # Sign-in throttling (apps.accounts.throttle): this many failures within the window block
 # sign-in for a window. The address limit is higher: a trust's staff share a NAT address.
 SCC_LOGIN_FAILURE_WINDOW_S = int(os.environ.get("SCC_LOGIN_FAILURE_WINDOW_S", "900"))
