@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from .charts import plan_chart
+from apps.board.charts import plan_chart
+
 from .choices import Per100kBand, UtilisationBand
 from .rules import (
     PER_100K_AMBITION_HIGH,

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from apps.virtualwards.charts import plan_chart
+from apps.board.charts import plan_chart
 from apps.virtualwards.choices import Per100kBand, UtilisationBand
 from apps.virtualwards.rules import (
     PER_100K_AMBITION_HIGH,
