@@ -36,6 +36,9 @@ def targets() -> list[str]:
 def main(argv: list[str]) -> int:
     import django
 
+    from config.embedded import services_environ
+
+    services_environ()  # this entry point's own servers under var/bench
     django.setup()
     from django.core.management import call_command
 

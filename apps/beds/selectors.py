@@ -12,13 +12,13 @@ from django.db.models import Count, Max, Q, Sum
 
 from .choices import BED_HOLDING_KINDS, BedType
 from .models import Bed, BedStatusChange, OccupancySnapshot, Site, Ward, WardCurrent
-from .rules import OCCUPANCY_STANDARD_PCT, Occupancy
+from .rules import Occupancy
 
 _COUNTS = ("occupied", "vacant", "closed", "escalation_open")
 
 
 def _standard_pct() -> int:
-    return getattr(settings, "SCC_OCCUPANCY_STANDARD_PCT", OCCUPANCY_STANDARD_PCT)
+    return settings.SCC_OCCUPANCY_STANDARD_PCT
 
 
 def board_sites():

@@ -28,7 +28,7 @@ from apps.ambulance.rules import local_day
 from apps.ambulance.selectors import site_arrivals_today, site_lost_hours_history
 from apps.beds.choices import BedStatus, BedType, WardStateSource
 from apps.beds.models import Site
-from apps.beds.rules import OCCUPANCY_STANDARD_PCT, occupancy_pct
+from apps.beds.rules import occupancy_pct
 from apps.beds.selectors import (
     BedRow,
     occupancy_by_bed_type,
@@ -59,7 +59,7 @@ PANELS = {
 
 
 def _standard_pct() -> int:
-    return getattr(settings, "SCC_OCCUPANCY_STANDARD_PCT", OCCUPANCY_STANDARD_PCT)
+    return settings.SCC_OCCUPANCY_STANDARD_PCT
 
 
 class SitePage:
