@@ -17,10 +17,10 @@ from django.core.cache import cache
 from apps.beds.choices import BedType
 from apps.beds.models import System
 from apps.beds.selectors import occupancy_by_bed_type
+from apps.core.figures import figures_version
 from apps.discharge.selectors import mofd_count_by_site
 from apps.escalation.selectors import board_escalation, whole_system
 from apps.feeds.selectors import feeds_board
-from apps.sitreps.pipeline import figures_version
 
 
 def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:

@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from apps.ambulance.rules import local_day
 from apps.ambulance.selectors import site_arrivals_today, site_lost_hours_history
 from apps.beds.choices import BedStatus, BedType, WardStateSource
 from apps.beds.models import Site
@@ -36,6 +35,7 @@ from apps.beds.selectors import (
     site_occupancy_history,
     site_wards,
 )
+from apps.core.localtime import local_date
 from apps.discharge.choices import Pathway
 from apps.discharge.rules import days_mofd, long_waits, nhs_number_display, plan_status
 from apps.discharge.selectors import site_mofd_patients
@@ -212,7 +212,7 @@ def ambulances_panel(page: SitePage) -> dict[str, Any] | None:
 def mofd_panel(page: SitePage) -> dict[str, Any]:
     """The site's MOFD patients (NHS numbers masked unless the reader may see them), with the
     count by pathway and the 7- and 21-day waits (discharge rules)."""
-    today = local_day(page.now)
+    today = local_date(page.now)
     rows = [
         {
             "ref": p.ref,
@@ -256,7 +256,7 @@ def lost_hours_trend_panel(page: SitePage) -> dict[str, Any] | None:
     if not page.is_hospital:
         return None
     history = site_lost_hours_history(
-        site=page.site, today=local_day(page.now), days=LOST_HOURS_DAYS
+        site=page.site, today=local_date(page.now), days=LOST_HOURS_DAYS
     )
     return lost_hours_chart(
         [(d["date"], d["lost_hours"]) for d in history],

@@ -6,19 +6,15 @@ caller passes ``now``. Days are Europe/London local days.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+
+from apps.core.localtime import local_midnight, local_time
 
 from .svg import Box, bar_chart, line_chart, nice_ticks
 
-LOCAL = ZoneInfo("Europe/London")
 # Narrower than the default: the charts sit in the site page's side column.
 SIDE_COLUMN = Box(width=560, height=220)
-
-
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(LOCAL)
 
 
 def occupancy_chart(
@@ -42,9 +38,9 @@ def occupancy_chart(
     y_lo = max(0, (int(low) - 3) // 10 * 10)
     y_ticks = [(v, f"{v:g}%") for v in nice_ticks(y_lo, 100, 4)]
     midnights = []
-    day = _local(start).date() + timedelta(days=1)
-    while day <= _local(now).date():
-        midnight = datetime.combine(day, time(0), tzinfo=LOCAL)
+    day = local_time(start).date() + timedelta(days=1)
+    while day <= local_time(now).date():
+        midnight = local_midnight(day)
         midnights.append((midnight.timestamp(), f"{midnight:%a} {midnight.day}"))
         day += timedelta(days=1)
     latest = values[-1]
@@ -55,9 +51,8 @@ def occupancy_chart(
     )
     first = points[0][0]
     if first > start:
-        summary += (
-            f" Readings only since {_local(first):%a} {_local(first).day} {_local(first):%b %H:%M}."
-        )
+        since = local_time(first)
+        summary += f" Readings only since {since:%a} {since.day} {since:%b %H:%M}."
     svg = line_chart(
         series,
         chart_id=chart_id,
@@ -75,7 +70,7 @@ def occupancy_chart(
     table: dict[Any, list[float]] = {}
     for t, pct in points:
         if pct is not None and t >= start:
-            table.setdefault(_local(t).date(), []).append(pct)
+            table.setdefault(local_time(t).date(), []).append(pct)
     rows = [
         {"date": d, "low": min(v), "high": max(v), "last": v[-1], "readings": len(v)}
         for d, v in sorted(table.items())
