@@ -30,6 +30,7 @@ from apps.beds.models import Site
 from apps.beds.rules import occupancy_pct
 from apps.beds.selectors import (
     BedRow,
+    natural_key,
     occupancy_by_bed_type,
     site_bed_map,
     site_occupancy_history,
@@ -175,7 +176,9 @@ def bed_map_panel(page: SitePage) -> list[dict[str, Any]]:
     for bed in site_bed_map(site=page.site):
         beds_of.setdefault(bed.ward_code, []).append(bed)
     blocks = []
-    for row in sorted(page.ward_rows, key=lambda r: r.ward.code):
+    for row in sorted(
+        page.ward_rows, key=lambda r: (natural_key(r.ward.name), natural_key(r.ward.code))
+    ):
         shown = row.source == WardStateSource.BED_LIST
         href = bed_href(page.site, row.ward.code)
         blocks.append(
