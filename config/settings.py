@@ -318,6 +318,15 @@ SCC_OPEL_THRESHOLDS = {
 # and capacity per 100,000 population (low, high).
 SCC_VW_UTILISATION_AMBITION_PCT = 80
 SCC_VW_PER_100K_AMBITION = (40, 50)
+# DOMAIN.md "Ambulance response": national ARP standards per category, seconds (None: no such
+# standard), and the system's ambition for the Category 2 mean.
+SCC_ARP_STANDARDS = {
+    1: {"mean_s": 7 * 60, "p90_s": 15 * 60},
+    2: {"mean_s": 18 * 60, "p90_s": 40 * 60},
+    3: {"mean_s": None, "p90_s": 120 * 60},
+    4: {"mean_s": None, "p90_s": 180 * 60},
+}
+SCC_CAT2_MEAN_AMBITION_MIN = 30
 
 # --------------------------------------------------------------------------- alert mail
 # Who is mailed about alert transitions of each severity (comma-separated addresses).

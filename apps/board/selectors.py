@@ -32,6 +32,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
     sites, organisations = whole.sites, whole.organisations
     occupancy, handovers = whole.occupancy, whole.handovers
     mofd, virtual_wards = whole.mofd, whole.virtual_wards
+    ambulance_response = whole.ambulance_response
     escalation = board_escalation(now=now, figures=whole.figures)
     system = System.objects.first()
     board = {
@@ -45,6 +46,9 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
             "mofd": mofd["system"],
             "virtual_wards": virtual_wards["system"],
             "opel": escalation["system_opel"],
+            "ambulance_response": ambulance_response["organisations"],
+            # Pooled over every ambulance service: the system's C2 mean (the board's tile).
+            "ambulance_response_total": ambulance_response["total"],
         },
         "sites": [
             {

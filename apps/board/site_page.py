@@ -79,7 +79,7 @@ class SitePage:
 
     @cached_property
     def escalation(self) -> dict[str, Any]:
-        return board_escalation(now=self.now, figures=self.system.figures)
+        return board_escalation(now=self.now, figures=self.system.site_figures)
 
     @cached_property
     def ward_rows(self):
