@@ -263,6 +263,8 @@ CELERY_BEAT_SCHEDULE = {
 SCC_DEMO = env_bool("SCC_DEMO", True)
 SCC_SIMULATOR = env_bool("SCC_SIMULATOR", SCC_DEMO)
 # The built board is shared by every display until the figures version moves (0: off).
+# How often an open event stream looks its session up again (signed out elsewhere, expired).
+SCC_EVENTS_SESSION_CHECK_S = float(os.environ.get("SCC_EVENTS_SESSION_CHECK_S", "60"))
 SCC_BOARD_CACHE_SECONDS = int(os.environ.get("SCC_BOARD_CACHE_SECONDS", "90"))
 # An accepted sitrep whose recompute has not run after this long is swept from the outbox.
 SCC_OUTBOX_GRACE_SECONDS = float(os.environ.get("SCC_OUTBOX_GRACE_SECONDS", "20"))

@@ -1,9 +1,12 @@
 import asyncio
 import json
+import time
+from importlib import import_module
 
 import redis
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import connection
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -12,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from apps.accounts.middleware import SESSION_EXPIRED_EVENT, session_expired_response
 from apps.sitreps.pipeline import figures_version
 
 from .events import broadcaster
@@ -92,19 +96,45 @@ def _signed_in_then_release(request) -> bool:
         connection.close()
 
 
+def _session_alive_then_release(session_key: str | None) -> bool:
+    """Is the stream's session still signed in (not signed out elsewhere, not expired)? One
+    query, then the connection goes back, as above."""
+    try:
+        store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+        return session_key is not None and SESSION_KEY in store.load()
+    finally:
+        connection.close()
+
+
 async def board_events(request):
-    """``text/event-stream``: an event each time board figures change (data names what)."""
+    """``text/event-stream``: an event each time board figures change (data names what).
+
+    Without a valid session: ``401`` with ``HX-Trigger: session-expired``. The session is
+    looked at again every ``SCC_EVENTS_SESSION_CHECK_S`` seconds (default 60); once it has
+    gone (signed out in another tab, expired) the stream sends ``event: session-expired`` and
+    ends, and the page says "signed out — sign in again".
+    """
     if not await sync_to_async(_signed_in_then_release)(request):
-        return JsonResponse({"detail": "Sign in to follow the board."}, status=403)
+        return session_expired_response()
+    session_key = request.session.session_key
+    check_every = settings.SCC_EVENTS_SESSION_CHECK_S
 
     async def stream():
         queue = broadcaster.subscribe()
+        checked = time.monotonic()
         try:
             # Ask the browser to come back quickly if the stream drops.
             yield "retry: 3000\n: connected\n\n"
             while True:
+                if time.monotonic() - checked >= check_every:
+                    checked = time.monotonic()
+                    if not await sync_to_async(_session_alive_then_release)(session_key):
+                        yield f"event: {SESSION_EXPIRED_EVENT}\ndata: {{}}\n\n"
+                        return
                 try:
-                    data = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
+                    data = await asyncio.wait_for(
+                        queue.get(), timeout=min(KEEPALIVE_SECONDS, check_every)
+                    )
                 except TimeoutError:
                     yield ": keepalive\n\n"
                     continue
