@@ -88,6 +88,7 @@
   document.addEventListener("htmx:afterRequest", function (evt) {
     var form = evt.detail.elt;
     if (!evt.detail.successful || !form || form.tagName !== "FORM") return;
+    form.reset(); // its text has been sent: nothing unsaved left
     var details = form.closest("details");
     if (details) details.open = false;
     if (form.contains(document.activeElement)) document.activeElement.blur();

@@ -1,0 +1,131 @@
+"""The board in daily use, in headless Chromium: the session ending under an open board, and a
+live update arriving while someone types an acknowledgement."""
+
+import json
+
+import httpx
+import pytest
+
+from .conftest import login, manage
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def quiet(tmp_path_factory):
+    """The demo estate and logins with no simulator, so only this module's sitreps move it; an
+    open event stream looks its session up every 2 s."""
+    from tests.e2e.conftest import serve
+
+    instance = serve(
+        tmp_path_factory.mktemp("daily"),
+        extra_env={"SCC_SIMULATOR": "0", "SCC_EVENTS_SESSION_CHECK_S": "2"},
+    )
+    yield instance
+    instance.stop()
+
+
+def _full_site_sitrep(site: str) -> dict:
+    from datetime import UTC, datetime
+
+    from django.conf import settings
+
+    estate = json.loads((settings.BASE_DIR / "demo" / "llr_estate.json").read_text())
+    wards = [w for w in estate["wards"] if w["site"] == site and w["bed_type"] == "ga_adult"]
+    return {
+        "site": site,
+        "as_at": datetime.now(UTC).isoformat(),
+        "wards": [
+            {
+                "ward": w["code"],
+                "counts": {
+                    "occupied": w["core_beds"],
+                    "vacant": 0,
+                    "closed": 0,
+                    "escalation_open": 0,
+                },
+            }
+            for w in wards
+        ],
+    }
+
+
+def _post(instance, key, body):
+    response = httpx.post(
+        f"{instance.url}/api/v1/sitreps/beds/",
+        json=body,
+        headers={"Authorization": f"Api-Key {key}"},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_signing_out_in_another_tab_stops_the_board_and_says_so(chromium, quiet):
+    context = chromium.new_context()
+    board = context.new_page()
+    login(board, quiet)
+    board.wait_for_selector("#live-status:has-text('Live')")
+    other = context.new_page()
+    other.goto(f"{quiet.url}/alerts/")
+    other.get_by_role("button", name="Sign out").click()
+    other.close()
+
+    # The open event stream notices at its next session check (2 s here).
+    board.wait_for_selector("#session-expired:not([hidden])", timeout=10000)
+    assert "Signed out — sign in again" in board.locator("#session-expired").inner_text()
+    assert "Signed out" in board.locator("#live-status").inner_text()
+    # A panel refresh now gets 401 and swaps nothing: no login form inside the board.
+    board.evaluate("htmx.trigger(document.body, 'poll')")
+    board.wait_for_timeout(500)
+    assert board.locator("#board input[type=password]").count() == 0
+    assert board.locator("#board form.login, #board #id_username").count() == 0
+    assert board.locator("#site-tiles .tile").count() > 0  # the last figures stay
+    link = board.locator("#session-expired a")
+    assert link.get_attribute("href").startswith("/accounts/login/?next=")
+    context.close()
+
+
+def test_an_htmx_refresh_after_the_session_expired_shows_the_message(chromium, quiet):
+    """The stream is down (as behind a proxy that drops it): the 15 s polling hits the 401."""
+    context = chromium.new_context()
+    page = context.new_page()
+    login(page, quiet)
+    context.clear_cookies()  # the session cookie is gone, as when it expires
+    page.evaluate("htmx.trigger(document.body, 'poll')")
+    page.wait_for_selector("#session-expired:not([hidden])", timeout=10000)
+    assert page.locator("#board input[type=password]").count() == 0
+    context.close()
+
+
+def test_an_open_acknowledge_form_with_typed_text_survives_a_live_update(chromium, quiet):
+    key = manage(quiet, "create_api_key", "RWE", "--name", "browser test")
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    login(page, quiet)
+    _post(quiet, key, _full_site_sitrep("RWE-LGH"))
+    page.wait_for_selector("#alerts-banner li.alert-red:has-text('RWE-LGH')", timeout=30000)
+    order_before = page.locator("#alerts-banner li.alert").evaluate_all(
+        "els => els.map(e => e.id)"
+    )
+    alert = page.locator("#alerts-banner li.alert-red").filter(has_text="RWE-LGH").first
+    alert_id = alert.get_attribute("id")
+    alert.locator("summary").click()
+    note = "Bed meeting at 10; two discharges brought forward"
+    alert.locator("input[name=note]").fill(note)
+
+    # Another site goes red: a live update for the alerts panel arrives while typing.
+    _post(quiet, key, _full_site_sitrep("RWE-LRI"))
+    page.wait_for_selector("#alerts-banner .panel-updated", timeout=30000)
+    form = page.locator(f"#{alert_id} details")
+    assert form.get_attribute("open") is not None
+    assert page.locator(f"#{alert_id} input[name=note]").input_value() == note
+    assert "RWE-LRI" not in page.locator("#alerts-banner").inner_text()  # not swapped in
+    page.screenshot(path=str(quiet.data_dir / "ack-form-kept.png"))
+
+    page.locator(f"#{alert_id} button[type=submit]").click()
+    page.wait_for_selector(f"#{alert_id} .ack", timeout=10000)
+    banner = page.locator("#alerts-banner").inner_text()
+    assert "acknowledged by scc" in banner and "RWE-LRI" in banner
+    order_after = page.locator("#alerts-banner li.alert").evaluate_all("els => els.map(e => e.id)")
+    # Acknowledging moved nothing: the alerts that were there keep their order.
+    assert [i for i in order_after if i in order_before] == order_before
+    page.close()
