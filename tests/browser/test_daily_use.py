@@ -103,9 +103,7 @@ def test_an_open_acknowledge_form_with_typed_text_survives_a_live_update(chromiu
     login(page, quiet)
     _post(quiet, key, _full_site_sitrep("RWE-LGH"))
     page.wait_for_selector("#alerts-banner li.alert-red:has-text('RWE-LGH')", timeout=30000)
-    order_before = page.locator("#alerts-banner li.alert").evaluate_all(
-        "els => els.map(e => e.id)"
-    )
+    order_before = page.locator("#alerts-banner li.alert").evaluate_all("els => els.map(e => e.id)")
     alert = page.locator("#alerts-banner li.alert-red").filter(has_text="RWE-LGH").first
     alert_id = alert.get_attribute("id")
     alert.locator("summary").click()
