@@ -18,10 +18,10 @@ from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import BedType
 from apps.beds.models import Organisation, System
 from apps.beds.selectors import (
-    board_occupancy,
     board_occupancy_from,
     board_sites,
     occupancy_by_bed_type,
+    occupancy_by_bed_type_blocks,
 )
 from apps.discharge.selectors import board_mofd, mofd_count_by_site
 from apps.escalation.selectors import board_escalation, figures_build
@@ -34,9 +34,10 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
     """What ``GET /api/v1/board/`` returns. ``detail`` adds what only the pages show
     (OPEL parameters, MOFD per site, failing feeds)."""
     sites = list(board_sites())
-    # Pages show every bed type; the adult G&A figures come out of the same query then.
-    by_type = occupancy_by_bed_type(level="site") if detail else None
-    occupancy = board_occupancy_from(by_type) if by_type is not None else board_occupancy(now=now)
+    # Every bed type of every site in one query; adult G&A comes out of the same figures.
+    by_type = occupancy_by_bed_type(level="site")
+    occupancy = board_occupancy_from(by_type)
+    by_type_blocks = occupancy_by_bed_type_blocks(by_type)
     handovers = board_handovers(now=now)
     mofd = board_mofd(now=now)
     virtual_wards = board_virtual_wards(now=now)
@@ -72,6 +73,9 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
                 "organisation": site.organisation.code,
                 "last_sitrep_at": occupancy["last_sitrep_at"].get(site.pk),
                 "occupancy": occupancy["sites"].get(site.pk),
+                # Every bed type the site has (API.md): community and mental-health sites
+                # have no adult G&A, and figures of their own.
+                "occupancy_by_bed_type": by_type_blocks.get(site.pk, {}),
                 "handovers": handovers["sites"].get(site.pk),
                 "opel": escalation["site_opel"].get(site.code),
                 "open_alerts": escalation["open_alerts_by_scope"].get(site.code, 0),

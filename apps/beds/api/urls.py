@@ -4,6 +4,7 @@ from apps.sitreps.api.views import sitrep_view
 from apps.sitreps.choices import SitrepKind
 
 from .serializers import BedSitrepIn, BedSitrepOut
+from .views import EstateView, SiteStateView
 
 BedSitrepView = sitrep_view(
     kind=SitrepKind.BEDS,
@@ -18,4 +19,6 @@ BedSitrepView = sitrep_view(
 
 urlpatterns = [
     path("sitreps/beds/", BedSitrepView.as_view(), name="sitreps-beds"),
+    path("estate/", EstateView.as_view(), name="estate"),
+    path("sites/<str:code>/", SiteStateView.as_view(), name="site-state"),
 ]
