@@ -1,7 +1,7 @@
 """Reading the estate and a site's current bed state (any valid key, staff sessions)."""
 
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,11 +24,13 @@ class EstateView(APIView):
 
 class SiteStateView(APIView):
     @extend_schema(
-        responses=SiteStateOut,
+        responses={200: SiteStateOut, 404: OpenApiResponse(description="No such site")},
         summary="One site and each ward's current state",
         description="Each ward's latest state (as_at, counts, bed statuses where the ward "
         "reports a bed list) and the site's figures per bed type. Unknown site: 404.",
     )
     def get(self, request, code: str):
-        site = get_object_or_404(Site.objects.select_related("organisation"), code=code)
+        site = Site.objects.select_related("organisation").filter(code=code).first()
+        if site is None:
+            raise NotFound(f"No site {code}.")
         return Response(SiteStateOut(site_state_out(site=site)).data)
