@@ -205,7 +205,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SCC Capacity Board API",
-    "DESCRIPTION": "Sitreps in, system capacity figures out. Definitions: DOMAIN.md.",
+    "DESCRIPTION": (
+        "Sitreps in, system capacity figures out. Authenticate with the header "
+        "`Authorization: Api-Key <key>`. How the pieces fit together (finding your codes, "
+        "corrections, `Idempotency-Key`, errors, feeds): the integrator's guide, "
+        "[/api/v1/guide/](/api/v1/guide/) (`docs/api.md` in the repository)."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -8,7 +8,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import connection
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -39,6 +39,16 @@ def healthz(request):
     if down:
         return JsonResponse({"status": "down", "down": down}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def api_guide(request):
+    """The integrator's guide (``docs/api.md`` in the repository) as Markdown text, linked from
+    the API docs page; public like the schema's description."""
+    path = settings.BASE_DIR / "docs" / "api.md"
+    return HttpResponse(
+        path.read_text(encoding="utf-8"), content_type="text/markdown; charset=utf-8"
+    )
 
 
 PANELS = {
