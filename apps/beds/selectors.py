@@ -304,3 +304,16 @@ def occupancy_by_bed_type_blocks(
         }
         for key, types in by_type.items()
     }
+
+
+def system_occupancy_at(*, at: datetime, bed_type: str = BedType.GA_ADULT) -> Occupancy | None:
+    """The system's figures of one bed type as they stood at ``at``: the latest system snapshot
+    taken at or before it (None: none then). For "since yesterday". One query."""
+    snapshot = (
+        OccupancySnapshot.objects.filter(site__isnull=True, bed_type=bed_type, taken_at__lte=at)
+        .order_by("-taken_at")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    return Occupancy(snapshot.occupied, snapshot.vacant, snapshot.closed, snapshot.escalation_open)

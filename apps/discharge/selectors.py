@@ -227,3 +227,13 @@ def mofd_count_by_site() -> dict[int, int]:
         .values_list("site_id")
         .annotate(n=Count("pk"))
     )
+
+
+def mofd_total_at(*, at: datetime) -> int | None:
+    """MOFD patients on the lists in force at ``at`` (each organisation's latest list with
+    ``as_at`` before it), summed over the system; None when no list had been received. For
+    "since yesterday". One query."""
+    row = MofdList.objects.filter(pk__in=lists_in_force(before=at)).aggregate(
+        lists=Count("pk", distinct=True), patients=Count("patients")
+    )
+    return row["patients"] if row["lists"] else None

@@ -127,3 +127,60 @@ def test_an_open_acknowledge_form_with_typed_text_survives_a_live_update(chromiu
     # Acknowledging moved nothing: the alerts that were there keep their order.
     assert [i for i in order_after if i in order_before] == order_before
     page.close()
+
+
+_MIN_FONT_JS = """() => Math.min(...[...document.querySelectorAll('body *')]
+  .filter(e => e.offsetParent !== null
+          && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+  .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
+
+
+def test_the_wall_fits_one_1920_by_1080_screen_with_no_text_under_20px(chromium, quiet):
+    key = manage(quiet, "create_api_key", "RWE", "--name", "wall test")
+    _post(quiet, key, _full_site_sitrep("RWE-GH"))
+    page = chromium.new_page(viewport={"width": 1920, "height": 1080})
+    login(page, quiet)
+    page.goto(f"{quiet.url}/wall/")
+    page.wait_for_selector("#live-status:has-text('Live')")
+    size = page.evaluate(
+        "({w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight})"
+    )
+    assert size == {"w": 1920, "h": 1080}, f"the wall scrolls: {size}"
+    assert page.evaluate(_MIN_FONT_JS) >= 20
+    assert page.locator("#wall button, #wall input, #wall select, #wall form").count() == 0
+    assert page.locator(".wall-card").count() == 3  # LLR's acute hospitals
+    assert page.locator(".wall-rows li").count() == 9  # its community and mental-health sites
+    page.screenshot(path=str(quiet.data_dir / "wall-1920.png"))
+
+    # Updating live: a sitrep moves the wall without a reload.
+    page.evaluate("window.__notReloaded = true")
+    _post(quiet, key, _full_site_sitrep("RWE-LGH"))
+    page.wait_for_selector(
+        ".wall-card:has-text('Leicester General') :text('100.0%')", timeout=15000
+    )
+    assert page.evaluate("window.__notReloaded") is True
+    page.close()
+
+
+def test_the_wall_pages_through_its_sections_for_a_national_estate(chromium, quiet, tmp_path):
+    """Many more sites than a screen holds: no scroll bar, the sections take turns."""
+    estate = {
+        "system": {"code": "LLR", "name": "Leicester, Leicestershire and Rutland",
+                   "population": 1020000},
+        "organisations": [{"code": "NAT", "name": "National acute", "kind": "acute"}],
+        "sites": [{"code": f"NAT-{i:03d}", "name": f"Hospital {i}", "organisation": "NAT"}
+                  for i in range(60)],
+        "wards": [{"code": f"NAT-{i:03d}-W1", "site": f"NAT-{i:03d}", "name": "Ward 1",
+                   "bed_type": "ga_adult", "core_beds": 20} for i in range(60)],
+    }  # fmt: skip
+    path = tmp_path / "national.json"
+    path.write_text(json.dumps(estate))
+    manage(quiet, "load_estate", str(path))
+    page = chromium.new_page(viewport={"width": 1920, "height": 1080})
+    login(page, quiet)
+    page.goto(f"{quiet.url}/wall/")
+    page.wait_for_function("() => document.body.classList.contains('wall-paged')", timeout=30000)
+    assert page.evaluate("getComputedStyle(document.body).overflowY") == "hidden"
+    assert page.evaluate(_MIN_FONT_JS) >= 20
+    page.wait_for_function("() => window.scrollY > 0", timeout=45000)  # the next section is shown
+    page.close()
