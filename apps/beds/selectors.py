@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 
 from .choices import BED_HOLDING_KINDS, BedType, WardStateSource
-from .models import Bed, BedStatusChange, OccupancySnapshot, Site, Ward, WardCurrent
+from .models import Bed, BedStatusChange, OccupancySnapshot, Site, Ward, WardCurrent, WardState
 from .rules import OCCUPANCY_STANDARD_PCT, Occupancy
 
 _COUNTS = ("occupied", "vacant", "closed", "escalation_open")
@@ -317,3 +317,29 @@ def system_occupancy_at(*, at: datetime, bed_type: str = BedType.GA_ADULT) -> Oc
     if snapshot is None:
         return None
     return Occupancy(snapshot.occupied, snapshot.vacant, snapshot.closed, snapshot.escalation_open)
+
+
+def ward_state_history(*, ward: Ward, limit: int = 100) -> list[WardState]:
+    """The ward's reported states, newest ``as_at`` first, with the submission that sent each
+    (who, when received). Older deliveries kept in history are included. One query."""
+    return list(
+        WardState.objects.filter(ward=ward)
+        .select_related("submission__organisation", "submission__api_key")
+        .order_by("-as_at", "-pk")[:limit]
+    )
+
+
+def ward_occupancy_points(
+    *, ward: Ward, now: datetime, days: int = 7
+) -> list[tuple[datetime, float | None]]:
+    """``(as_at, pct)`` of each state of the ward over the last ``days``, oldest first,
+    starting with the one in force at the window's start (the trend's left edge). One query
+    each for the window and its edge."""
+    start = now - timedelta(days=days)
+    states = WardState.objects.filter(ward=ward)
+    edge = states.filter(as_at__lt=start).order_by("-as_at", "-pk")[:1]
+    within = states.filter(as_at__gte=start, as_at__lte=now).order_by("as_at", "pk")
+    return [
+        (s.as_at, Occupancy(s.occupied, s.vacant, s.closed, s.escalation_open).pct)
+        for s in [*edge, *within]
+    ]
