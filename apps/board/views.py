@@ -16,6 +16,7 @@ from django.views.decorators.http import condition, require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from apps.accounts.middleware import SESSION_EXPIRED_EVENT, session_expired_response
+from apps.ambulance.selectors import crews_waiting_now
 from apps.core.events import broadcaster
 from apps.core.figures import figures_version
 
@@ -53,10 +54,24 @@ def api_guide(request):
 
 PANELS = {
     "system": "system-strip",
+    "crews": "crews-waiting",
     "alerts": "alerts-banner",
     "site": "site-tile",
     "tiles": "site-tiles",
 }
+
+
+CREWS_SHOWN = 12
+
+
+def crews_panel(*, now) -> dict:
+    """The system's crews waiting at hospitals now, longest first (the board's panel): the
+    first ``CREWS_SHOWN`` and how many more. Why on the board and not a page of its own: the
+    SCC acts on these (a call to the hospital, release to respond at 45 minutes) while
+    watching the rest of the board, so they sit beside the alerts on the one screen."""
+    crews = crews_waiting_now(now=now)
+    return {"shown": crews[:CREWS_SHOWN], "more": max(0, len(crews) - CREWS_SHOWN),
+            "total": len(crews)}  # fmt: skip
 
 
 def _board_etag(request) -> str:
@@ -84,10 +99,13 @@ def index(request):
             context["tile"] = site_tile(site, now=now)
         elif panel == "tiles":
             context["tiles"] = site_tiles(board["sites"], now=now)
+        elif panel == "crews":
+            context["crews"] = crews_panel(now=now)
         response = render(request, f"board/index.html#{PANELS[panel]}", context)
     else:
         tiles = site_tiles(board["sites"], now=now)
-        response = render(request, "board/index.html", {"board": board, "tiles": tiles})
+        context = {"board": board, "tiles": tiles, "crews": crews_panel(now=now)}
+        response = render(request, "board/index.html", context)
     # Browsers keep the answer but ask again every time (If-None-Match → 304).
     response["Cache-Control"] = "private, no-cache"
     return response

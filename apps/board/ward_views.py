@@ -38,9 +38,7 @@ def ward(request, code: str, ward: str):
     state newest first (who sent it, when received) and its occupancy over the last 7 days.
     An unknown site or ward, or a ward of another site: the styled 404 page."""
     found = (
-        Ward.objects.select_related("site__organisation")
-        .filter(site__code=code, code=ward)
-        .first()
+        Ward.objects.select_related("site__organisation").filter(site__code=code, code=ward).first()
     )
     if found is None:
         raise Http404(f"No ward {ward} at site {code}.")

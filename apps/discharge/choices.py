@@ -34,3 +34,12 @@ class PlanStatus(models.TextChoices):
     PLANNED_TODAY = "planned_today", "Planned discharge today"
     FUTURE_PLAN = "future_plan", "Future plan"
     AWAITING_OUTCOME = "awaiting_outcome", "Awaiting outcome"
+
+
+class MofdSort(models.TextChoices):
+    """Orders of the MOFD list page (``?sort=``); each breaks ties by days MOFD, longest first."""
+
+    DAYS = "days", "Days MOFD, longest first"
+    DAYS_SHORTEST = "days_shortest", "Days MOFD, shortest first"
+    PATHWAY = "pathway", "Pathway (P0 to P3)"
+    PLAN = "plan", "Plan (planned today, future plan, awaiting outcome)"
