@@ -162,6 +162,41 @@ def test_the_wall_fits_one_1920_by_1080_screen_with_no_text_under_20px(chromium,
     page.close()
 
 
+def test_a_ward_opens_from_the_site_page_with_its_beds_and_history(chromium, quiet):
+    key = manage(quiet, "create_api_key", "RWE", "--name", "ward test")
+    _post(quiet, key, _full_site_sitrep("RWE-LRI"))
+    for width in (1920, 1366, 390):
+        page = chromium.new_page(viewport={"width": width, "height": 900})
+        login(page, quiet)
+        page.goto(f"{quiet.url}/sites/RWE-LRI/")
+        page.locator("#site-wards a", has_text="Ward 15 (Respiratory)").first.click()
+        page.wait_for_selector("#ward-title")
+        assert page.url.endswith("/sites/RWE-LRI/wards/LRI-W15/")
+        assert "100.0%" in page.locator("#ward-title + p").inner_text()
+        assert page.locator("ul.beds li").count() > 0
+        assert page.locator("table.data tbody tr").count() >= 1
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the ward page is {overflow}px wider than {width}"
+        page.screenshot(path=str(quiet.data_dir / f"ward-{width}.png"), full_page=True)
+        page.goto(f"{quiet.url}/sites/RWE-LRI/wards/NOPE/")
+        assert page.locator("h1").inner_text() == "Not found"
+        page.close()
+
+
+def test_the_mofd_list_filters_by_site_and_sorts_from_its_headings(chromium, quiet):
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    login(page, quiet)
+    page.goto(f"{quiet.url}/discharge/")
+    page.select_option("#id_site", "RWE-GH")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/discharge/?**site=RWE-GH**")
+    page.get_by_role("link", name="Plan").click()
+    page.wait_for_url("**sort=plan**")
+    assert "site=RWE-GH" in page.url  # the filter is kept
+    assert page.locator("th[aria-sort]").inner_text().startswith("Plan")
+    page.close()
+
+
 def test_the_wall_pages_through_its_sections_for_a_national_estate(chromium, quiet, tmp_path):
     """Many more sites than a screen holds: no scroll bar, the sections take turns."""
     estate = {
