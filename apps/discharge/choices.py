@@ -43,3 +43,14 @@ class MofdSort(models.TextChoices):
     DAYS_SHORTEST = "days_shortest", "Days MOFD, shortest first"
     PATHWAY = "pathway", "Pathway (P0 to P3)"
     PLAN = "plan", "Plan (planned today, future plan, awaiting outcome)"
+
+
+class S1State(models.TextChoices):
+    """Whether a day's S1 can still change (DOMAIN.md "MOFD and the S1")."""
+
+    LIVE = "live", "Live: today, the figures can still change"
+    FROZEN = "frozen", "Frozen"
+    NOT_FROZEN = (
+        "not_frozen",
+        "Not yet frozen: the day is over and is frozen at the next catch-up after a list covers it",
+    )

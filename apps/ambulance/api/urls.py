@@ -3,6 +3,15 @@ from django.urls import path
 from apps.sitreps.api.views import sitrep_examples, sitrep_view
 from apps.sitreps.choices import SitrepKind
 
+from .response_serializers import (
+    INCIDENTS_DESCRIPTION,
+    REAP_DESCRIPTION,
+    IncidentsAcceptedOut,
+    IncidentsIn,
+    ReapAcceptedOut,
+    ReapIn,
+)
+from .response_views import ResponseDailyView
 from .serializers import HANDOVERS_DESCRIPTION, HandoversAcceptedOut, HandoversIn
 from .views import HandoversDailyView
 
@@ -43,7 +52,47 @@ HandoversSitrepView = sitrep_view(
     ),
 )
 
+IncidentsSitrepView = sitrep_view(
+    kind=SitrepKind.INCIDENTS.value,
+    request=IncidentsIn,
+    response=IncidentsAcceptedOut,
+    summary="999 incidents: ARP response times (ambulance services only)",
+    description=INCIDENTS_DESCRIPTION,
+    examples=sitrep_examples(
+        name="A C2 incident, dispatched, not yet at scene",
+        request={
+            "incidents": [
+                {
+                    "incident": "RX9-2026-000123",
+                    "category": 2,
+                    "call_connected_at": "2026-11-23T07:00:00+00:00",
+                    "identified_at": "2026-11-23T07:02:10+00:00",
+                    "dispatched_at": "2026-11-23T07:01:40+00:00",
+                    "at_scene_at": None,
+                    "stood_down_at": None,
+                }
+            ]
+        },
+        response={"submission": 4025, "incidents": 1, "days": ["2026-11-23"]},
+    ),
+)
+ReapSitrepView = sitrep_view(
+    kind=SitrepKind.REAP.value,
+    request=ReapIn,
+    response=ReapAcceptedOut,
+    summary="REAP level declared by an ambulance service (ambulance services only)",
+    description=REAP_DESCRIPTION,
+    examples=sitrep_examples(
+        name="REAP level 3 declared",
+        request={"level": 3, "declared_at": "2026-11-23T06:00:00+00:00"},
+        response={"submission": 4026, "level": 3, "declared_at": "2026-11-23T06:00:00+00:00"},
+    ),
+)
+
 urlpatterns = [
     path("sitreps/handovers/", HandoversSitrepView.as_view(), name="sitreps-handovers"),
     path("handovers/daily/", HandoversDailyView.as_view(), name="handovers-daily"),
+    path("sitreps/incidents/", IncidentsSitrepView.as_view(), name="sitreps-incidents"),
+    path("sitreps/reap/", ReapSitrepView.as_view(), name="sitreps-reap"),
+    path("ambulance/response/daily/", ResponseDailyView.as_view(), name="ambulance-response-daily"),
 ]

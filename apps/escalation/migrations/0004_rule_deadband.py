@@ -54,7 +54,7 @@ def set_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("escalation", "0002_default_rules")]
+    dependencies = [("escalation", "0003_cat2_mean_rule")]
 
     operations = [
         migrations.AddField(
