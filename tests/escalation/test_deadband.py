@@ -234,3 +234,12 @@ def test_deadband_zero_closes_as_soon_as_the_condition_stops():
     assert severity_held(91.9, spec, AT_LEAST, "amber") is None
     assert severity_held(92.0, spec, AT_LEAST, "amber") == "amber"
     assert severity_held(94.9, spec, AT_LEAST, "red") == "amber"
+
+
+def test_c2_mean_response_closes_only_at_28_minutes():
+    """The cat2_mean rule as defined (> 30 amber, > 60 red, d 2 minutes)."""
+    def c2(minutes):
+        return Figures(organisations=(OrganisationFigures("RX9", cat2_mean_min=minutes),))
+
+    seen = run("cat2_mean", "RX9", [c2(m) for m in (61.0, 59.0, 58.0, 29.0, 28.0, None)])
+    assert seen == ["red", "red", "amber", "amber", None, None]
