@@ -34,6 +34,7 @@ SPECS = {
     "mofd_p1_p3": RuleSpec("mofd_p1_p3", 50, None, DEFAULT_DEADBANDS["mofd_p1_p3"]),
     "vw_utilisation": RuleSpec("vw_utilisation", 80, None, DEFAULT_DEADBANDS["vw_utilisation"]),
     "stale_bed_sitrep": RuleSpec("stale_bed_sitrep", 4, 8, DEFAULT_DEADBANDS["stale_bed_sitrep"]),
+    "cat2_mean": RuleSpec("cat2_mean", 30, 60, DEFAULT_DEADBANDS["cat2_mean"]),
 }
 
 
@@ -238,6 +239,7 @@ def test_deadband_zero_closes_as_soon_as_the_condition_stops():
 
 def test_c2_mean_response_closes_only_at_28_minutes():
     """The cat2_mean rule as defined (> 30 amber, > 60 red, d 2 minutes)."""
+
     def c2(minutes):
         return Figures(organisations=(OrganisationFigures("RX9", cat2_mean_min=minutes),))
 
