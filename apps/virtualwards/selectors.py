@@ -14,7 +14,7 @@ from apps.plan.choices import PlanMetric
 from apps.plan.models import PlanValue
 from apps.plan.rules import SYSTEM
 
-from .models import VirtualWard, VirtualWardCensus
+from .models import VirtualWard, VirtualWardCensus, VirtualWardSnapshot
 from .rules import local_month, month_end, months_between, per_100k, utilisation_pct
 
 
@@ -177,3 +177,16 @@ def vw_plan_vs_actual(*, now: datetime) -> dict[str, Any]:
             for ward_id, code, name in wards
         ],
     }
+
+
+def system_utilisation_at(*, at: datetime) -> float | None:
+    """The system's virtual-ward utilisation % as it stood at ``at`` (latest system snapshot at
+    or before it; None when there was none or no capacity). One query."""
+    snapshot = (
+        VirtualWardSnapshot.objects.filter(ward__isnull=True, taken_at__lte=at)
+        .order_by("-taken_at")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    return utilisation_pct(occupied=snapshot.occupied, capacity=snapshot.capacity)
