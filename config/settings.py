@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "apps.sitreps",
     "apps.feeds",
     "apps.escalation",
+    "apps.forecasts",
     "apps.board",
 ]
 
@@ -252,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15.0,
         "options": {"expires": 14},
     },
+    # Forecasts and their backtests, fitted in the worker at 02:00 local (CELERY_TIMEZONE).
+    "forecasts-nightly": {
+        "task": "apps.forecasts.tasks.run_forecasts",
+        "schedule": crontab(hour=2, minute=0),
+    },
     # Waits and sitrep ages grow with no new data, so the rules run on the clock too.
     "escalation-evaluate-alerts": {
         "task": "apps.escalation.tasks.evaluate_alerts",
@@ -272,6 +279,8 @@ SCC_RECOMPUTE_SPACING_S = float(os.environ.get("SCC_RECOMPUTE_SPACING_S", "1"))
 # Alert evaluations after changes start at least this far apart (each covers the whole system).
 SCC_ALERT_EVALUATION_SPACING_S = float(os.environ.get("SCC_ALERT_EVALUATION_SPACING_S", "1"))
 SCC_SITREP_MAX_FUTURE_MINUTES = 5
+# Processes the nightly forecast run fits in (0: one per core).
+SCC_FORECAST_WORKERS = int(os.environ.get("SCC_FORECAST_WORKERS", "0"))
 # DOMAIN.md: the national handover standard; lost time accrues beyond it.
 SCC_HANDOVER_STANDARD_MIN = int(os.environ.get("SCC_HANDOVER_STANDARD_MIN", "15"))
 SCC_RELEASE_TO_RESPOND_MIN = 45
