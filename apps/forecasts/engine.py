@@ -21,6 +21,9 @@ import numpy as np
 MODEL_NAME = "statsforecast ARIMA(1,0,1)(0,1,1)[7] + bank holidays"
 WEEK = 7
 LEVELS = (50, 95)
+# The model is fitted on (and runs through) at most the last year of days: a weekly ARIMA
+# learns nothing more from older days, and the nightly run for a national estate halves.
+FIT_DAYS = 365
 
 
 class ModelFailed(Exception):
@@ -101,7 +104,11 @@ PRODUCT_MODEL = ModelSpec(MODEL_NAME, _arima)
 
 
 def _trimmed(values: Sequence[float], start: date) -> tuple[np.ndarray, date]:
+    """The values from the first known day to the last, at most ``FIT_DAYS`` of them."""
     y = np.asarray(values, dtype=float)
+    if len(y) > FIT_DAYS:
+        start += timedelta(days=len(y) - FIT_DAYS)
+        y = y[-FIT_DAYS:]
     known = np.flatnonzero(~np.isnan(y))
     if len(known) == 0:
         raise ModelFailed("no values")
@@ -178,12 +185,14 @@ def backtest_forecasts(
                 cut = offset(origin) - lead
                 seen = y_all[lead : lead + cut]
                 known = np.flatnonzero(~np.isnan(seen))
-                last = int(known[-1]) + 1
+                first, last = max(int(known[-1]) + 1 - FIT_DAYS, 0), int(known[-1]) + 1
+                while np.isnan(seen[first]):
+                    first += 1
                 skip = cut - last
                 raw = model.forward(
-                    y=_filled(seen[:last]),
+                    y=_filled(seen[first:last]),
                     h=skip + horizon,
-                    X=None if x is None else x[:last],
+                    X=None if x is None else x[first:last],
                     X_future=None if x is None else x[last : cut + horizon],
                     level=list(LEVELS),
                 )
