@@ -279,8 +279,8 @@ SCC_RECOMPUTE_SPACING_S = float(os.environ.get("SCC_RECOMPUTE_SPACING_S", "1"))
 # Alert evaluations after changes start at least this far apart (each covers the whole system).
 SCC_ALERT_EVALUATION_SPACING_S = float(os.environ.get("SCC_ALERT_EVALUATION_SPACING_S", "1"))
 SCC_SITREP_MAX_FUTURE_MINUTES = 5
-# Processes the nightly forecast run fits in (0: one per core).
-SCC_FORECAST_WORKERS = int(os.environ.get("SCC_FORECAST_WORKERS", "0"))
+# Worker slots the nightly forecast run may take at once (chains of chunk tasks).
+SCC_FORECAST_CHAINS = int(os.environ.get("SCC_FORECAST_CHAINS", "2"))
 # DOMAIN.md: the national handover standard; lost time accrues beyond it.
 SCC_HANDOVER_STANDARD_MIN = int(os.environ.get("SCC_HANDOVER_STANDARD_MIN", "15"))
 SCC_RELEASE_TO_RESPOND_MIN = 45

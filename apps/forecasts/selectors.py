@@ -3,7 +3,7 @@ stored forecasts. Sums in SQL; one query per source whatever the number of sites
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -40,15 +40,18 @@ JOIN LATERAL (
     WHERE s.ward_id = w.id AND s.as_at <= days.midday
     ORDER BY s.as_at DESC LIMIT 1
 ) s ON true
-WHERE w.bed_type = %(bed_type)s
+WHERE w.bed_type = %(bed_type)s AND (%(all_sites)s OR si.code = ANY(%(sites)s))
 GROUP BY 1, 2
 """
 
 
-def own_ga_occupied_midday(*, start: date, end: date) -> SiteSeries:
+def own_ga_occupied_midday(
+    *, start: date, end: date, sites: Collection[str] | None = None
+) -> SiteSeries:
     """``ga_occupied_midday`` per site from the bed sitreps held, local days ``start``…``end``
     (DOMAIN.md "Forecasts"; midday is 11:00 UTC in summer time, 12:00 UTC in winter). Days
-    before the first ward state held are skipped without a query over them. One query."""
+    before the first ward state held are skipped without a query over them. ``sites``: only
+    these site codes (``None``: every site). One query."""
     first = WardState.objects.order_by("as_at").values_list("as_at", flat=True).first()
     if first is None:
         return {}
@@ -60,7 +63,16 @@ def own_ga_occupied_midday(*, start: date, end: date) -> SiteSeries:
     )
     out: SiteSeries = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"start": start, "end": end, "bed_type": BedType.GA_ADULT.value})
+        cursor.execute(
+            sql,
+            {
+                "start": start,
+                "end": end,
+                "bed_type": BedType.GA_ADULT.value,
+                "all_sites": sites is None,
+                "sites": list(sites or []),
+            },
+        )
         for code, day, occupied in cursor.fetchall():
             out.setdefault(code, {})[day] = float(occupied)
     return out
@@ -73,13 +85,16 @@ OWN_SOURCES: dict[str, Callable[..., SiteSeries]] = {
 }
 
 
-def imported_history(*, start: date, end: date) -> dict[str, SiteSeries]:
+def imported_history(
+    *, start: date, end: date, sites: Collection[str] | None = None
+) -> dict[str, SiteSeries]:
     """Imported days per series: ``{series: {site code: {date: value}}}`` (blank cells
-    absent). One query."""
+    absent); ``sites``: only these site codes. One query."""
     out: dict[str, SiteSeries] = {s.value: {} for s in Series}
-    rows = HistoryDay.objects.filter(date__gte=start, date__lte=end).values_list(
-        "site__code", "date", *(s.value for s in Series)
-    )
+    held = HistoryDay.objects.filter(date__gte=start, date__lte=end)
+    if sites is not None:
+        held = held.filter(site__code__in=list(sites))
+    rows = held.values_list("site__code", "date", *(s.value for s in Series))
     for code, day, *values in rows.iterator(chunk_size=20_000):
         for series, value in zip(Series, values, strict=True):
             if value is not None:
@@ -87,19 +102,26 @@ def imported_history(*, start: date, end: date) -> dict[str, SiteSeries]:
     return out
 
 
-def series_history(*, today: date, days: int = 730) -> dict[str, SiteSeries]:
+def series_history(
+    *, today: date, days: int = 730, scopes: Collection[str] | None = None
+) -> dict[str, SiteSeries]:
     """Every series per scope for the ``days`` local days before ``today``: imported history
     merged with the product's own complete days (its own win), and the system series = the sum
-    over sites with a value that day. ``{series: {scope: {date: value}}}``."""
+    over sites with a value that day. ``{series: {scope: {date: value}}}``. ``scopes``: only
+    these (site codes and/or ``system``; the system needs every site's figures)."""
     start, end = today - timedelta(days=days), today - timedelta(days=1)
-    imported = imported_history(start=start, end=end)
+    with_system = scopes is None or SYSTEM_SCOPE in scopes
+    sites = None if with_system else set(scopes)
+    imported = imported_history(start=start, end=end, sites=sites)
     out: dict[str, SiteSeries] = {}
     for series in Series:
-        own = OWN_SOURCES[series](start=start, end=end) if series in OWN_SOURCES else {}
-        sites = imported[series.value]
+        own = (
+            OWN_SOURCES[series](start=start, end=end, sites=sites) if series in OWN_SOURCES else {}
+        )
+        held = imported[series.value]
         merged = {
-            code: merge_history(sites.get(code, {}), own.get(code, {}))
-            for code in sites.keys() | own.keys()
+            code: merge_history(held.get(code, {}), own.get(code, {}))
+            for code in held.keys() | own.keys()
         }
         system: dict[date, float] = {}
         for values in merged.values():
@@ -107,8 +129,24 @@ def series_history(*, today: date, days: int = 730) -> dict[str, SiteSeries]:
                 system[day] = system.get(day, 0.0) + value
         if system:
             merged[SYSTEM_SCOPE] = system
+        if scopes is not None:
+            merged = {scope: v for scope, v in merged.items() if scope in scopes}
         out[series.value] = merged
     return out
+
+
+def scopes_with_history(*, today: date, days: int = 730) -> list[str]:
+    """Site codes with an imported day or an adult G&A bed state in the window, then
+    ``system`` when there are any. Two queries."""
+    start = today - timedelta(days=days)
+    imported = HistoryDay.objects.filter(date__gte=start, date__lt=today).values_list(
+        "site__code", flat=True
+    )
+    reported = WardState.objects.filter(
+        ward__bed_type=BedType.GA_ADULT, as_at__date__lt=today
+    ).values_list("ward__site__code", flat=True)
+    codes = sorted(set(imported.distinct()) | set(reported.distinct()))
+    return [*codes, SYSTEM_SCOPE] if codes else []
 
 
 def scope_known(scope: str) -> bool:

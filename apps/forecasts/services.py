@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import time
+from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -148,21 +149,25 @@ class RunReport:
         )
 
 
-def forecasts_run(*, now: datetime, workers: int = 1) -> RunReport:
+def forecasts_run(
+    *, now: datetime, workers: int = 1, scopes: Collection[str] | None = None
+) -> RunReport:
     """Fit and store the forecast and backtest of every series for every scope with history
-    (each site and the system), for the 14 local days after ``now``'s local day.
+    (each site and the system; ``scopes``: only these), for the 14 local days after ``now``'s
+    local day.
 
-    ``workers`` > 1 fits in that many forked processes (lower priority than the rest of the
-    machine). Each (scope, series) row is replaced; scopes no longer with any history keep
-    their last row. Returns counts and the wall time.
+    ``workers`` > 1 fits in that many forked processes at a lower priority than the rest of
+    the machine (from a command; a Celery worker's processes may not fork: the nightly task
+    spreads chunks over the worker's slots instead). Each (scope, series) row is replaced;
+    scopes no longer with any history keep their last row. Returns counts and the wall time.
     """
     started = time.perf_counter()
     today = local_day(now)
-    history = series_history(today=today)
+    history = series_history(today=today, scopes=scopes)
     jobs = [
         (scope, series, values, today)
-        for series, scopes in history.items()
-        for scope, values in sorted(scopes.items())
+        for series, by_scope in history.items()
+        for scope, values in sorted(by_scope.items())
     ]
     if workers > 1 and len(jobs) > 1:
         connection.close()  # a forked child must never share this connection

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from apps.forecasts.choices import SYSTEM_SCOPE
 from apps.forecasts.models import Forecast, HistoryDay
@@ -145,3 +146,26 @@ def test_the_run_stores_every_scope_and_says_why_when_history_is_short(estate):
     # A second run replaces, never duplicates.
     forecasts_run(now=datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
     assert Forecast.objects.count() == 3
+
+
+def test_the_nightly_task_fits_every_scope_in_chunks(estate, settings, fitted_once):
+    from apps.forecasts import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.SCC_FORECAST_CHAINS = 2
+    today = timezone.localdate()
+    rows = [f"RWE-LRI,{today - timedelta(days=i)},{400 + (i % 7) * 10},," for i in range(1, 70)]
+    rows += [f"RWE-GH,{today - timedelta(days=i)},{90 + i % 7},," for i in range(1, 70)]
+    history_load(text=history_text(rows), today=today)
+    tasks.SCOPES_PER_TASK, saved = 1, tasks.SCOPES_PER_TASK
+    try:
+        assert tasks.run_forecasts.apply().get() == 3  # RWE-GH, RWE-LRI, system
+    finally:
+        tasks.SCOPES_PER_TASK = saved
+    stored = set(Forecast.objects.values_list("scope", "series"))
+    assert stored == {
+        ("RWE-GH", "ed_attendances"),
+        ("RWE-LRI", "ed_attendances"),
+        (SYSTEM_SCOPE, "ed_attendances"),
+    }
+    assert all(len(f.days) == 14 for f in Forecast.objects.all())
