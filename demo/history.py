@@ -38,9 +38,9 @@ class SiteProfile:
 
 
 LLR_SITES = (
-    SiteProfile("RWE-LRI", 460.0, 0.27, 684, 0.935),
-    SiteProfile("RWE-GH", None, None, 422, 0.92),
-    SiteProfile("RWE-LGH", 115.0, 0.04, 328, 0.90),
+    SiteProfile("RWE-LRI", 460.0, 0.27, 684, 0.9),
+    SiteProfile("RWE-GH", None, None, 422, 0.89),
+    SiteProfile("RWE-LGH", 115.0, 0.04, 328, 0.87),
 )
 
 

@@ -33,11 +33,11 @@ def test_the_forecasts_page_shows_fan_charts_and_fits_the_window(chromium, live,
         assert panel.locator("svg.chart path.chart-line").count() == 1
     assert page.locator("table.fc-backtest tbody tr").count() == 3
     assert page.locator("table.fc-outlook tbody tr").count() >= 13
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"/forecasts/ is {overflow}px wider than a {width}px window"
     shots = os.environ.get("SCC_SCREENSHOTS")
     if shots:
         page.screenshot(path=f"{shots}/forecasts-{width}.png", full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"/forecasts/ is {overflow}px wider than a {width}px window"
     # The scope picker works without JavaScript: a plain GET form.
     page.select_option("#fc-scope", "system")
     page.click(".fc-scope button")
