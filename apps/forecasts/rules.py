@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from apps.ambulance.rules import LOCAL_TZ
 from apps.beds.rules import OCCUPANCY_STANDARD_PCT, bed_gap, occupancy_pct
+from apps.core.localtime import LOCAL_TZ
 
 HORIZON_DAYS = 14
 MIN_HISTORY_DAYS = 56

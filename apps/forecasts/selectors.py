@@ -10,11 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from apps.ambulance.rules import local_day
 from apps.beds.choices import BedType
 from apps.beds.models import Site, Ward, WardState
 from apps.beds.rules import OCCUPANCY_STANDARD_PCT
 from apps.beds.selectors import occupancy_by_bed_type
+from apps.core.localtime import local_today
 
 from .choices import SYSTEM_SCOPE, Series
 from .engine import MODEL_NAME
@@ -241,7 +241,7 @@ def bed_outlook(*, scope: str, now: datetime) -> dict[str, Any]:
     if available is None:
         out["reason"] = "No adult G&A bed state held here: no beds to compare the forecast with."
         return out
-    today = local_day(now)
+    today = local_today(now)
     standard = getattr(settings, "SCC_OCCUPANCY_STANDARD_PCT", OCCUPANCY_STANDARD_PCT)
     out["days"] = [
         bed_outlook_day(

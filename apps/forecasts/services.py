@@ -16,8 +16,8 @@ from multiprocessing import get_context
 
 from django.db import connection, transaction
 
-from apps.ambulance.rules import local_day
 from apps.beds.models import Site
+from apps.core.localtime import local_today
 
 from .choices import Series
 from .fitting import forecast_series
@@ -162,7 +162,7 @@ def forecasts_run(
     scopes no longer with any history keep their last row. Returns counts and the wall time.
     """
     started = time.perf_counter()
-    today = local_day(now)
+    today = local_today(now)
     history = series_history(today=today, scopes=scopes)
     jobs = [
         (scope, series, values, today)

@@ -4,7 +4,7 @@ from celery import chain, shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from apps.ambulance.rules import local_day
+from apps.core.localtime import local_today
 
 from .selectors import scopes_with_history
 from .services import forecasts_run
@@ -21,7 +21,7 @@ def run_forecasts() -> int:
     ``fit_forecasts`` tasks, so that the fit uses that many of the worker's slots and no more.
     Returns the number of tasks queued."""
     now = timezone.now()
-    scopes = scopes_with_history(today=local_day(now))
+    scopes = scopes_with_history(today=local_today(now))
     chunks = [scopes[i : i + SCOPES_PER_TASK] for i in range(0, len(scopes), SCOPES_PER_TASK)]
     chains = max(settings.SCC_FORECAST_CHAINS, 1)
     for lane in range(chains):

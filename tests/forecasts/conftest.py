@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.ambulance.rules import local_day
+from apps.core.localtime import local_today
 from apps.forecasts.services import forecasts_run, history_load
 from tests.beds.factories import URL, counts, sitrep
 
@@ -43,7 +43,7 @@ def forecasts(key_client, fitted_once):
         counts("LRI-W23", occupied=9, vacant=1),
     )
     assert rwe.post(URL, body, format="json").status_code == 201
-    today = local_day(timezone.now())
+    today = local_today(timezone.now())
     rows = "".join(
         f"RWE-LRI,{today - timedelta(days=i)},{300 + (i % 7) * 9},{80 + i % 5},{26 + (i % 7) % 3}\n"
         for i in range(1, 121)

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from apps.ambulance.rules import local_day
+from apps.core.localtime import local_today
 from apps.forecasts.models import Forecast
 from apps.forecasts.services import forecasts_run, history_load
 
@@ -43,7 +43,7 @@ def test_a_forecast_has_14_ordered_days_and_its_backtest(forecasts, django_asser
     body = response.json()
     assert response.status_code == 200 and body["reason"] is None
     assert body["history_days"] == 120 and body["model"].startswith("statsforecast ARIMA")
-    today = local_day(timezone.now())
+    today = local_today(timezone.now())
     assert [d["date"] for d in body["days"]] == [
         (today + timedelta(days=i)).isoformat() for i in range(1, 15)
     ]
@@ -72,7 +72,7 @@ def test_the_bed_outlook_uses_the_beds_open_now(forecasts):
 
 
 def test_too_little_history_is_200_with_the_reason(scc_client, estate):
-    today = local_day(timezone.now())
+    today = local_today(timezone.now())
     rows = "".join(f"RWE-GH,{today - timedelta(days=i)},10,,\n" for i in range(1, 11))
     history_load(text=HEADER + rows, today=today)
     forecasts_run(now=datetime.now(UTC))

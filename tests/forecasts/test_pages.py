@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.ambulance.rules import local_day
+from apps.core.localtime import local_today
 from apps.forecasts.models import Forecast
 from apps.forecasts.services import forecasts_run, history_load
 
@@ -52,7 +52,7 @@ def test_the_page_query_count_does_not_grow_with_sites(
 
 
 def test_too_little_history_shows_the_reason_not_a_line(scc_client, estate):
-    today = local_day(timezone.now())
+    today = local_today(timezone.now())
     rows = "".join(f"RWE-GH,{today - timedelta(days=i)},10,,\n" for i in range(1, 11))
     history_load(text=HEADER + rows, today=today)
     forecasts_run(now=timezone.now())

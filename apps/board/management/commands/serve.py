@@ -28,10 +28,10 @@ DEMO_USERS = [
 
 def _demo_history() -> None:
     """Two years of LLR daily history up to yesterday (fixed seed), imported like any file."""
-    from apps.ambulance.rules import local_day
+    from apps.core.localtime import local_today
     from demo.history import history_csv, history_rows
 
-    yesterday = local_day(timezone.now()) - timedelta(days=1)
+    yesterday = local_today(timezone.now()) - timedelta(days=1)
     path = data_dir() / "demo-history.csv"
     path.write_text(history_csv(history_rows(end=yesterday)))
     call_command("load_history", str(path))

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from apps.ambulance.rules import local_day
+from apps.core.localtime import local_today
 from apps.forecasts.services import HistoryError, history_load
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         except UnicodeDecodeError:
             raise CommandError(f"{file}: not UTF-8 text.") from None
         try:
-            report = history_load(text=text, today=local_day(timezone.now()))
+            report = history_load(text=text, today=local_today(timezone.now()))
         except HistoryError as exc:
             lines = "\n".join(f"  {line}" for line in exc.errors[:50])
             more = f"\n  … and {len(exc.errors) - 50} more" if len(exc.errors) > 50 else ""
