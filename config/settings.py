@@ -281,6 +281,8 @@ SCC_ALERT_EVALUATION_SPACING_S = float(os.environ.get("SCC_ALERT_EVALUATION_SPAC
 SCC_SITREP_MAX_FUTURE_MINUTES = 5
 # Worker slots the nightly forecast run may take at once (chains of chunk tasks).
 SCC_FORECAST_CHAINS = int(os.environ.get("SCC_FORECAST_CHAINS", "2"))
+# Niceness of the processes `forecasts_run --workers N` forks (they yield to the web and worker).
+SCC_FORECAST_NICE = int(os.environ.get("SCC_FORECAST_NICE", "10"))
 # DOMAIN.md: the national handover standard; lost time accrues beyond it.
 SCC_HANDOVER_STANDARD_MIN = int(os.environ.get("SCC_HANDOVER_STANDARD_MIN", "15"))
 SCC_RELEASE_TO_RESPOND_MIN = 45

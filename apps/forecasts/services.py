@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from multiprocessing import get_context
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from apps.beds.models import Site
@@ -132,8 +133,8 @@ def _fit(job: tuple[str, str, dict, date]) -> tuple[str, str, dict]:
 
 
 def _nice() -> None:
-    # The nightly fit yields the cores to the board's recomputes and requests.
-    os.nice(10)
+    # The fit yields the cores to the board's recomputes and requests (SCC_FORECAST_NICE).
+    os.nice(settings.SCC_FORECAST_NICE)
 
 
 @dataclass(frozen=True)
