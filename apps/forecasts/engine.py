@@ -91,6 +91,12 @@ def _arima():
     return ARIMA(order=(1, 0, 1), seasonal_order=(0, 1, 1), season_length=WEEK)
 
 
+def _arima_ar1():
+    from statsforecast.models import ARIMA
+
+    return ARIMA(order=(1, 0, 0), seasonal_order=(0, 1, 1), season_length=WEEK)
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """A statsforecast model and whether it takes the bank-holiday regressors."""
@@ -98,9 +104,12 @@ class ModelSpec:
     name: str
     factory: Callable[[], object]
     holidays: bool = True
+    # Tried when this one cannot fit a series (e.g. its likelihood search diverges).
+    fallback: ModelSpec | None = None
 
 
-PRODUCT_MODEL = ModelSpec(MODEL_NAME, _arima)
+FALLBACK_MODEL = ModelSpec("statsforecast ARIMA(1,0,0)(0,1,1)[7] + bank holidays", _arima_ar1)
+PRODUCT_MODEL = ModelSpec(MODEL_NAME, _arima, fallback=FALLBACK_MODEL)
 
 
 def _trimmed(values: Sequence[float], start: date) -> tuple[np.ndarray, date]:

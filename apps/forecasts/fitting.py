@@ -54,17 +54,22 @@ def forecast_series(
         return out
     start = min(series)
     values = _values(series, start, today - timedelta(days=1))
-    try:
-        bands = engine.forecast(
-            values,
-            start=start,
-            first_day=today + timedelta(days=1),
-            horizon=HORIZON_DAYS,
-            spec=spec,
-        )
-    except engine.ModelFailed as exc:
-        out["reason"] = f"The model could not fit this series ({exc})."
-        return out
+    while True:
+        try:
+            bands = engine.forecast(
+                values,
+                start=start,
+                first_day=today + timedelta(days=1),
+                horizon=HORIZON_DAYS,
+                spec=spec,
+            )
+            break
+        except engine.ModelFailed as exc:
+            if spec.fallback is None:
+                out["reason"] = f"The model could not fit this series ({exc})."
+                return out
+            spec = spec.fallback  # the backtest scores the model that made the forecast
+    out["model"] = spec.name
     out["days"] = [
         {
             "date": day,

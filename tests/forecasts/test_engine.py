@@ -63,3 +63,22 @@ def test_missing_days_are_not_counted_and_never_zero():
     assert out["history_days"] == len(series)
     assert all(d["mean"] > 150 for d in out["days"])  # gaps were not read as zeros
     assert all(v is not None for _, v in out["history"])
+
+
+def test_a_series_the_model_cannot_fit_falls_back_to_the_simpler_one():
+    class Diverges:
+        """As statsforecast's ARIMA when its likelihood search diverges on a series."""
+
+        def forecast(self, **kwargs):
+            raise ValueError("zero-size array to reduction operation minimum")
+
+    broken = Diverges
+
+    primary = engine.ModelSpec("broken", broken, fallback=engine.FALLBACK_MODEL)
+    series = {TODAY - timedelta(days=i): PATTERN[(TODAY - timedelta(days=i)).weekday()] + i % 3
+              for i in range(1, 120)}  # fmt: skip
+    out = forecast_series(series, today=TODAY, spec=primary)
+    assert out["model"] == engine.FALLBACK_MODEL.name and len(out["days"]) == 14
+    alone = engine.ModelSpec("broken", broken)
+    failed = forecast_series(series, today=TODAY, spec=alone)
+    assert failed["days"] == [] and failed["reason"].startswith("The model could not fit")
