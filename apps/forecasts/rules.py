@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from apps.beds.rules import OCCUPANCY_STANDARD_PCT, bed_gap, occupancy_pct
+from apps.beds.rules import bed_gap, occupancy_pct
 from apps.core.localtime import LOCAL_TZ
 
 HORIZON_DAYS = 14
@@ -140,12 +140,13 @@ def bed_outlook_day(
     lo95: float,
     hi95: float,
     available: int,
-    standard_pct: int = OCCUPANCY_STANDARD_PCT,
+    standard_pct: int,
 ) -> dict:
     """One day of the bed outlook (DOMAIN.md "Forecasts", bed outlook).
 
     ``occupied_mean`` is the forecast mean rounded half up to whole beds; ``pct_mean`` and
-    ``bed_gap_mean`` apply the beds rules to it; ``p_reach_92``/``p_reach_95`` =
+    ``bed_gap_mean`` apply the beds rules to it (``standard_pct``: the 92% standard, a
+    setting); ``p_reach_92``/``p_reach_95`` =
     P(occupied ≥ 0.92/0.95 × available) under a normal with σ = (hi95 − lo95) / 3.92, two
     decimals. ``available`` 0: pct and probabilities ``None``.
     """

@@ -12,7 +12,6 @@ from django.db import connection
 
 from apps.beds.choices import BedType
 from apps.beds.models import Site, Ward, WardState
-from apps.beds.rules import OCCUPANCY_STANDARD_PCT
 from apps.beds.selectors import occupancy_by_bed_type
 from apps.core.localtime import local_today
 
@@ -242,7 +241,7 @@ def bed_outlook(*, scope: str, now: datetime) -> dict[str, Any]:
         out["reason"] = "No adult G&A bed state held here: no beds to compare the forecast with."
         return out
     today = local_today(now)
-    standard = getattr(settings, "SCC_OCCUPANCY_STANDARD_PCT", OCCUPANCY_STANDARD_PCT)
+    standard = settings.SCC_OCCUPANCY_STANDARD_PCT
     out["days"] = [
         bed_outlook_day(
             day=date.fromisoformat(d["date"]),

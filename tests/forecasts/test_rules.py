@@ -100,11 +100,13 @@ def test_backtest_over_no_pairs_is_null_and_mape_null_without_non_zero_actuals()
 
 def test_bed_outlook_day_applies_the_bed_gap_rule_and_normal_probabilities():
     # 93.3% of 300 = 280 beds; σ = 39.2 / 3.92 = 10.
-    day = bed_outlook_day(day=TODAY, mean=280.0, lo95=260.4, hi95=299.6, available=300)
+    day = bed_outlook_day(
+        day=TODAY, mean=280.0, lo95=260.4, hi95=299.6, available=300, standard_pct=92
+    )
     assert day["occupied_mean"] == 280 and day["pct_mean"] == 93.3
     assert day["bed_gap_mean"] == (100 * 280 + 91) // 92 - 300 == 5
     # 92% of 300 = 276 → P(X ≥ 276) = Φ(0.4) = 0.655…; 95% = 285 → 1 − Φ(0.5) = 0.308…
     assert day["p_reach_92"] == 0.66 and day["p_reach_95"] == 0.31
     assert normal_tail(5, mean=5, sigma=0) == 1.0 and normal_tail(6, mean=5, sigma=0) == 0.0
-    empty = bed_outlook_day(day=TODAY, mean=0.0, lo95=0, hi95=0, available=0)
+    empty = bed_outlook_day(day=TODAY, mean=0.0, lo95=0, hi95=0, available=0, standard_pct=92)
     assert empty["pct_mean"] is None and empty["p_reach_92"] is None

@@ -8,7 +8,6 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from apps.beds.rules import OCCUPANCY_STANDARD_PCT
 from apps.core.localtime import local_today
 
 from ..choices import SYSTEM_SCOPE, Series
@@ -30,9 +29,9 @@ def forecast_strip(occupancy: dict | None) -> dict:
     )
     available = occupancy["available"] if occupancy else None
     if not days or not available:
-        return {"days": [], "standard": OCCUPANCY_STANDARD_PCT}
+        return {"days": [], "standard": settings.SCC_OCCUPANCY_STANDARD_PCT}
     today = local_today(timezone.now())
-    standard = getattr(settings, "SCC_OCCUPANCY_STANDARD_PCT", OCCUPANCY_STANDARD_PCT)
+    standard = settings.SCC_OCCUPANCY_STANDARD_PCT
     outlook = [
         bed_outlook_day(
             day=date.fromisoformat(d["date"]),
