@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "apps.sitreps",
     "apps.feeds",
     "apps.escalation",
+    "apps.actions",
     "apps.board",
 ]
 

@@ -47,6 +47,8 @@ def panel_events(changed: set[str] | list[str]) -> list[str]:
             events.update({"alerts", f"site-{scope}"})
         elif kind == "virtual_wards":
             events.add("virtual-wards")
+        elif kind == "actions":
+            events.add("actions")
     if organisations:
         codes = Site.objects.filter(organisation__code__in=organisations).values_list(
             "code", flat=True

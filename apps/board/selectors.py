@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from apps.actions.selectors import actions_counts
 from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import BedType
 from apps.beds.models import Organisation, System
@@ -64,6 +65,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
             "mofd": mofd["system"],
             "virtual_wards": virtual_wards["system"],
             "opel": escalation["system_opel"],
+            "actions": actions_counts(now=now),
         },
         "sites": [
             {

@@ -14,6 +14,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.sitreps.pipeline import figures_version
 
+from apps.actions.selectors import board_actions_panel
+
 from .events import broadcaster
 from .selectors import board_build_cached
 from .tiles import site_tile, site_tiles
@@ -42,6 +44,7 @@ PANELS = {
     "alerts": "alerts-banner",
     "site": "site-tile",
     "tiles": "site-tiles",
+    "actions": "actions-panel",
 }
 
 
@@ -63,7 +66,9 @@ def index(request):
     panel = request.GET.get("panel")
     if request.htmx and panel in PANELS:
         context = {"board": board}
-        if panel == "site":
+        if panel == "actions":
+            context["actions_panel"] = board_actions_panel(now=now)
+        elif panel == "site":
             site = next((s for s in board["sites"] if s["code"] == request.GET.get("code")), None)
             if site is None:
                 raise Http404("No such site on the board.")
@@ -73,7 +78,8 @@ def index(request):
         response = render(request, f"board/index.html#{PANELS[panel]}", context)
     else:
         tiles = site_tiles(board["sites"], now=now)
-        response = render(request, "board/index.html", {"board": board, "tiles": tiles})
+        context = {"board": board, "tiles": tiles, "actions_panel": board_actions_panel(now=now)}
+        response = render(request, "board/index.html", context)
     # Browsers keep the answer but ask again every time (If-None-Match → 304).
     response["Cache-Control"] = "private, no-cache"
     return response

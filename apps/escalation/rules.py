@@ -41,6 +41,8 @@ class OrganisationFigures:
     mofd_p1_p3: int | None = None
     # Occupied adult G&A beds over the organisation's sites that have reported.
     occupied_ga_adult: int | None = None
+    # Open actions it owns that are past due now (apps/actions).
+    actions_overdue: int = 0
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,10 @@ def _mofd_p1_p3(figures, now, opel):
     ]
 
 
+def _action_overdue(figures, now, opel):
+    return [(o.code, o.actions_overdue) for o in figures.organisations]
+
+
 def _vw_utilisation(figures, now, opel):
     pct = figures.system.vw_utilisation_pct
     return [] if pct is None else [(SYSTEM_SCOPE, pct)]
@@ -266,6 +272,9 @@ RULE_DEFINITIONS: dict[str, RuleDefinition] = {
     ),
     RuleCode.STALE_BED_SITREP: RuleDefinition(
         ScopeKind.SITE, ABOVE, "no bed sitrep for", " h", _stale_bed_sitrep
+    ),
+    RuleCode.ACTION_OVERDUE: RuleDefinition(
+        ScopeKind.ORGANISATION, AT_LEAST, "open actions past due", "", _action_overdue
     ),
 }
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 
+from apps.actions.selectors import overdue_by_organisation
 from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import OrganisationKind
 from apps.beds.models import Organisation, Site
@@ -41,6 +42,7 @@ def figures_build(
     handovers: Mapping[str, Any],
     mofd: Mapping[str, Any],
     virtual_wards: Mapping[str, Any],
+    actions_overdue: Mapping[str, int] | None = None,
 ) -> Figures:
     """Turn the apps' board blocks (keyed by site / organisation id) into rule figures.
 
@@ -79,6 +81,7 @@ def figures_build(
                 mofd_total=block["total"] if block else None,
                 mofd_p1_p3=sum(by_pathway[p] for p in MOFD_P1_P3) if by_pathway else None,
                 occupied_ga_adult=occupied_by_org.get(organisation.pk),
+                actions_overdue=(actions_overdue or {}).get(organisation.code, 0),
             )
         )
     vw_system = virtual_wards["system"]
@@ -98,6 +101,7 @@ def escalation_figures(*, now: datetime) -> Figures:
         handovers=board_handovers(now=now),
         mofd=board_mofd(now=now),
         virtual_wards=board_virtual_wards(now=now),
+        actions_overdue=overdue_by_organisation(now=now),
     )
 
 
