@@ -12,9 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from apps.sitreps.pipeline import figures_version
-
 from apps.actions.selectors import board_actions_panel
+from apps.sitreps.pipeline import figures_version
 
 from .events import broadcaster
 from .selectors import board_build_cached
