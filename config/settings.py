@@ -258,6 +258,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.escalation.tasks.evaluate_alerts",
         "schedule": 60.0,
     },
+    # Actions past due are recorded once and mailed to their owner (apps/actions).
+    "actions-mark-overdue": {
+        "task": "apps.actions.tasks.mark_overdue_actions",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # An action's effect 4 h and 24 h after creation, from the snapshots, once reached.
+    "actions-fill-effects": {
+        "task": "apps.actions.tasks.fill_action_effects",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --------------------------------------------------------------------------- domain

@@ -79,24 +79,28 @@ class ActionsQueryIn(serializers.Serializer):
 # --------------------------------------------------------------------------- out
 
 
-class EffectFiguresOut(serializers.Serializer):
-    """The scope's headline figures at one moment (only those of its kind of scope appear):
-    site → ``ga_occupancy_pct``, ``longest_ambulance_wait_min``, ``ed_four_hour_pct``;
-    organisation → ``mofd_p1_p3``; ambulance organisation → ``c2_mean_response_s``; system →
-    the four pooled. ``null`` values: no data at that moment."""
+EFFECT_FIGURES_HELP = (
+    "The scope's headline figures at one moment, by name; only those of its kind of scope appear: "
+    "site: ga_occupancy_pct, longest_ambulance_wait_min, ed_four_hour_pct; organisation: "
+    "mofd_p1_p3; ambulance organisation: c2_mean_response_s; system: the four pooled. A null "
+    "value: no data at that moment. The whole object is null when not reached (or no scope)."
+)
 
-    ga_occupancy_pct = serializers.FloatField(allow_null=True, required=False)
-    longest_ambulance_wait_min = serializers.IntegerField(allow_null=True, required=False)
-    ed_four_hour_pct = serializers.FloatField(allow_null=True, required=False)
-    mofd_p1_p3 = serializers.IntegerField(allow_null=True, required=False)
-    c2_mean_response_s = serializers.IntegerField(allow_null=True, required=False)
+
+def _effect_figures(**kwargs):
+    return serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        allow_null=True,
+        help_text=EFFECT_FIGURES_HELP,
+        **kwargs,
+    )
 
 
 class EffectOut(serializers.Serializer):
-    at_created = EffectFiguresOut(allow_null=True)
-    at_done = EffectFiguresOut(allow_null=True)
-    after_4h = EffectFiguresOut(allow_null=True, help_text="null until created + 4 h.")
-    after_24h = EffectFiguresOut(allow_null=True, help_text="null until created + 24 h.")
+    at_created = _effect_figures()
+    at_done = _effect_figures()
+    after_4h = _effect_figures()
+    after_24h = _effect_figures()
 
 
 class ActionOut(serializers.Serializer):
