@@ -264,6 +264,7 @@ def action_new_page(request):
             "values": values,
             "errors": errors,
             "organisations": Organisation.objects.order_by("code"),
+            "due_default": _due_default(now),
         },
         status=400 if errors else 200,
     )

@@ -61,13 +61,17 @@ def _board_etag(request) -> str:
 def index(request):
     """The board page; for htmx, only the panel asked for (``?panel=site&code=RWE-LRI``)."""
     now = timezone.now()
-    board = board_build_cached(now=now, detail=True)
     panel = request.GET.get("panel")
+    if request.htmx and panel == "actions":
+        # The actions panel needs none of the board's figures.
+        context = {"actions_panel": board_actions_panel(now=now)}
+        response = render(request, f"board/index.html#{PANELS[panel]}", context)
+        response["Cache-Control"] = "private, no-cache"
+        return response
+    board = board_build_cached(now=now, detail=True)
     if request.htmx and panel in PANELS:
         context = {"board": board}
-        if panel == "actions":
-            context["actions_panel"] = board_actions_panel(now=now)
-        elif panel == "site":
+        if panel == "site":
             site = next((s for s in board["sites"] if s["code"] == request.GET.get("code")), None)
             if site is None:
                 raise Http404("No such site on the board.")
