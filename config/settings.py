@@ -221,6 +221,11 @@ SPECTACULAR_SETTINGS = {
         "apps.accounts.schema.document_unauthorised",
     ],
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CallKindEnum": "apps.actions.choices.CallKind",
+        "ActionStatusEnum": "apps.actions.choices.ActionStatus",
+        "ActionScopeKindEnum": "apps.actions.choices.ActionScopeKind",
+    },
 }
 
 # --------------------------------------------------------------------------- Celery
