@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
@@ -22,14 +23,21 @@ from apps.feeds.models import Feed
 from apps.feeds.services import feed_create
 from apps.sitreps.choices import SitrepKind
 from apps.virtualwards.models import VirtualWard
-from demo.simulator import MOFD_TARGET, World
+from demo.simulator import (
+    CALL_ACTIONS,
+    COMPLETED_BEFORE_DUE,
+    MOFD_TARGET,
+    NEVER_COMPLETED,
+    World,
+    calls_due,
+)
 
 logger = logging.getLogger("scc.simulator")
 KEY_NAME = "demo simulator"
 DEMO_FEED_PATH = "/demo-feed/rt5-virtual-wards.csv"
 
 # Seconds between sitreps of each kind (beds per site, handovers, MOFD lists, VW census).
-EVERY = {"beds": 60, "handovers": 30, "discharge": 300, "virtual_wards": 300}
+EVERY = {"beds": 60, "handovers": 30, "discharge": 300, "virtual_wards": 300, "calls": 60}
 
 
 def load_world() -> World:
@@ -93,6 +101,78 @@ def start_demo_feed(world: World) -> str:
         every_s=60,
     )
     return url
+
+
+def _declarations(board: dict):
+    from apps.actions.selectors import declaring_organisations, organisation_opels
+    from apps.actions.services import DeclarationIn
+
+    computed = organisation_opels(board=board)
+    return [
+        DeclarationIn(organisation=o.code, opel=computed.get(o.code), comment="")
+        for o in declaring_organisations()
+    ]
+
+
+def hold_due_calls(now) -> int:
+    """The SCC's routine calls (08:30, 13:00, 16:30 local) with their actions, as staff would
+    record them through the pages; at start, today's calls already past are held backdated.
+    Calls are staff work, not a provider's sitrep, so they go through the services directly."""
+    from apps.accounts.models import User
+    from apps.actions.models import SystemCall
+    from apps.actions.services import action_create, call_start
+    from apps.board.selectors import board_build
+
+    user = User.objects.filter(username="scc").first()
+    if user is None:
+        return 0
+    held = set(SystemCall.objects.filter(started_by=user).values_list("started_at", flat=True))
+    due = calls_due(now, held)
+    for moment in due:
+        call = call_start(
+            user=user,
+            kind="routine",
+            chair="SCC duty manager",
+            notes="Routine system call (demo).",
+            declarations=_declarations(board_build(now=moment)),
+            now=moment,
+        )
+        local = moment.astimezone(timezone.get_default_timezone()).time()
+        for text, owner, owner_name, scope, minutes in CALL_ACTIONS[local]:
+            action_create(
+                user=user,
+                text=text,
+                owner_organisation=owner,
+                owner_name=owner_name,
+                due_at=moment + timedelta(minutes=minutes),
+                scope=scope,
+                call_id=call.pk,
+                now=moment,
+            )
+    return len(due)
+
+
+def complete_due_actions(now) -> int:
+    """Providers report their actions done a little before due, all but the one left overdue."""
+    from apps.accounts.models import User
+    from apps.actions.models import Action
+    from apps.actions.services import ActionNotOpen, action_done
+
+    user = User.objects.filter(username="scc").first()
+    ending = Action.objects.filter(
+        created_by=user, status="open", due_at__lte=now + COMPLETED_BEFORE_DUE
+    ).exclude(text=NEVER_COMPLETED)
+    completed = 0
+    for action in ending:
+        with contextlib.suppress(ActionNotOpen):
+            action_done(
+                action_id=action.pk,
+                user=user,
+                note="Done (reported on the next call).",
+                now=min(now, action.due_at - COMPLETED_BEFORE_DUE),
+            )
+            completed += 1
+    return completed
 
 
 def issue_keys(codes: set[str]) -> dict[str, str]:
@@ -165,6 +245,13 @@ class Command(BaseCommand):
                     last["virtual_wards"] = time.monotonic()
             except httpx.HTTPError as exc:
                 logger.warning("simulator: %s (web not ready?)", exc)
+            if time.monotonic() - last.get("calls", -1e9) >= EVERY["calls"]:
+                last["calls"] = time.monotonic()
+                try:
+                    hold_due_calls(now)
+                    complete_due_actions(now)
+                except Exception:
+                    logger.exception("simulator: system calls")
             if once:
                 break
             for _ in range(10):
