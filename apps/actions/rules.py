@@ -78,7 +78,9 @@ def effect_changes(
 ) -> list[EffectChange]:
     """Each figure of ``before`` against ``after`` (``after`` None: not reached yet)."""
     changes = []
-    for figure, was in (before or {}).items():
+    # In the pages' order (stored JSON does not keep its keys' order).
+    order = {name: i for i, name in enumerate(FIGURE_LABELS)}
+    for figure, was in sorted((before or {}).items(), key=lambda item: order.get(item[0], 99)):
         now_value = None if after is None else after.get(figure)
         direction = better = None
         if was is not None and now_value is not None:

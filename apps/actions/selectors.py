@@ -171,7 +171,10 @@ def action_effect_rows(action: Action) -> list[dict[str, Any]]:
     ):
         if after is None:
             continue
-        rows.append({"moment": moment, "changes": effect_changes(action.effect_at_created, after)})
+        changes = effect_changes(action.effect_at_created, after)
+        # A figure with no data on either side says nothing.
+        known = [c for c in changes if c.before is not None or c.after is not None]
+        rows.append({"moment": moment, "changes": known})
     return rows
 
 

@@ -245,7 +245,8 @@ class Command(BaseCommand):
                     last["virtual_wards"] = time.monotonic()
             except httpx.HTTPError as exc:
                 logger.warning("simulator: %s (web not ready?)", exc)
-            if time.monotonic() - last.get("calls", -1e9) >= EVERY["calls"]:
+            # Calls start once the providers' first sitreps are in, so that their figures are.
+            if "discharge" in last and time.monotonic() - last.get("calls", -1e9) >= EVERY["calls"]:
                 last["calls"] = time.monotonic()
                 try:
                     hold_due_calls(now)
