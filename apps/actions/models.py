@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from apps.beds.models import Organisation
 
 from .choices import ActionScopeKind, ActionStatus, ActionTransitionKind, CallKind
+from .rules import action_is_overdue
 
 
 class SystemCall(models.Model):
@@ -181,8 +182,6 @@ class Action(models.Model):
         return f"{self.owner_organisation_id} {self.text[:40]} ({self.status})"
 
     def is_overdue(self, now) -> bool:
-        from .rules import action_is_overdue
-
         return action_is_overdue(status=self.status, due_at=self.due_at, now=now)
 
 

@@ -9,6 +9,7 @@ and raises ``ActionNotOpen`` (409), never a second transition.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,11 +26,16 @@ from apps.accounts.choices import AuditAction
 from apps.accounts.models import User
 from apps.accounts.services import audit_record
 from apps.beds.models import Organisation
+from apps.board.events import board_publish
+from apps.board.selectors import board_build
+from apps.escalation.models import Alert
+from apps.escalation.receivers import evaluation_request
 
 from .choices import ActionStatus, ActionTransitionKind
 from .effects import Scope, UnknownScope, effect_figures, scope_resolve
 from .models import Action, ActionTransition, Declaration, SystemCall
 from .rules import EFFECT_AFTER, effects_due
+from .selectors import organisation_opels
 
 logger = logging.getLogger(__name__)
 
@@ -54,15 +60,11 @@ class DeclarationIn:
 
 
 def _changed(owner: str) -> None:
-    from apps.board.events import board_publish
-
     transaction.on_commit(lambda: board_publish([f"actions:{owner}"]))
 
 
 def _json_safe(document: dict) -> dict:
     """The board document with times as ISO 8601 strings, as the API writes them."""
-    import json
-
     return json.loads(json.dumps(document, cls=JSONEncoder))
 
 
@@ -82,10 +84,6 @@ def call_start(
     Raises ``ActionError`` naming the item (``declarations.<i>.organisation``) for an unknown or
     repeated organisation; nothing is written then.
     """
-    from apps.board.selectors import board_build
-
-    from .selectors import organisation_opels
-
     now = now or timezone.now()
     codes = [d.organisation for d in declarations]
     organisations = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
@@ -152,8 +150,6 @@ def action_create(
     naming each bad field (``owner_organisation``, ``scope``, ``alert``, ``call``, ``text``,
     ``owner_name``); nothing is written then.
     """
-    from apps.escalation.models import Alert
-
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if not text.strip():
@@ -323,8 +319,6 @@ def actions_mark_overdue(*, now: datetime | None = None, limit: int = 500) -> li
         _changed(owner)
     if marked:
         transaction.on_commit(overdue_notify)
-        from apps.escalation.receivers import evaluation_request
-
         evaluation_request()
     return marked
 

@@ -20,6 +20,7 @@ from apps.accounts.choices import AuditAction
 from apps.accounts.permissions import is_staff_session
 from apps.accounts.services import audit_record
 from apps.beds.models import Organisation, Site
+from apps.board.selectors import board_build_cached
 from apps.escalation.models import Alert
 from apps.escalation.selectors import alerts_open_by_severity
 
@@ -56,8 +57,6 @@ def _decorate(actions, now: datetime) -> None:
 
 
 def _call_form_context(request, *, errors=None, posted=None) -> dict:
-    from apps.board.selectors import board_build_cached
-
     board = board_build_cached(now=timezone.now())
     computed = organisation_opels(board=board)
     posted = posted or {}

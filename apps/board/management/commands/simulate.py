@@ -16,8 +16,18 @@ import httpx
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from apps.accounts.models import ApiKey
+from apps.accounts.models import ApiKey, User
+from apps.actions.models import Action, SystemCall
+from apps.actions.selectors import declaring_organisations, organisation_opels
+from apps.actions.services import (
+    ActionNotOpen,
+    DeclarationIn,
+    action_create,
+    action_done,
+    call_start,
+)
 from apps.beds.models import Organisation, Site, Ward
+from apps.board.selectors import board_build
 from apps.feeds.choices import FeedFormat
 from apps.feeds.models import Feed
 from apps.feeds.services import feed_create
@@ -104,9 +114,6 @@ def start_demo_feed(world: World) -> str:
 
 
 def _declarations(board: dict):
-    from apps.actions.selectors import declaring_organisations, organisation_opels
-    from apps.actions.services import DeclarationIn
-
     computed = organisation_opels(board=board)
     return [
         DeclarationIn(organisation=o.code, opel=computed.get(o.code), comment="")
@@ -118,11 +125,6 @@ def hold_due_calls(now) -> int:
     """The SCC's routine calls (08:30, 13:00, 16:30 local) with their actions, as staff would
     record them through the pages; at start, today's calls already past are held backdated.
     Calls are staff work, not a provider's sitrep, so they go through the services directly."""
-    from apps.accounts.models import User
-    from apps.actions.models import SystemCall
-    from apps.actions.services import action_create, call_start
-    from apps.board.selectors import board_build
-
     user = User.objects.filter(username="scc").first()
     if user is None:
         return 0
@@ -154,10 +156,6 @@ def hold_due_calls(now) -> int:
 
 def complete_due_actions(now) -> int:
     """Providers report their actions done a little before due, all but the one left overdue."""
-    from apps.accounts.models import User
-    from apps.actions.models import Action
-    from apps.actions.services import ActionNotOpen, action_done
-
     user = User.objects.filter(username="scc").first()
     ending = Action.objects.filter(
         created_by=user, status="open", due_at__lte=now + COMPLETED_BEFORE_DUE
