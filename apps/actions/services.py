@@ -28,6 +28,7 @@ from apps.accounts.services import audit_record
 from apps.beds.models import Organisation
 from apps.board.events import board_publish
 from apps.board.selectors import board_build
+from apps.core.exceptions import FieldErrors
 from apps.escalation.models import Alert
 from apps.escalation.receivers import evaluation_request
 
@@ -38,14 +39,6 @@ from .rules import EFFECT_AFTER, effects_due
 from .selectors import organisation_opels
 
 logger = logging.getLogger(__name__)
-
-
-class ActionError(Exception):
-    """An input that cannot be accepted; ``errors`` are DRF-style ``{field: [message]}``."""
-
-    def __init__(self, errors: dict):
-        super().__init__(errors)
-        self.errors = errors
 
 
 class ActionNotOpen(Exception):
@@ -81,24 +74,23 @@ def call_start(
     """Start a system call: the board as it stands is frozen as its ``figures``, and each
     declaration is kept beside the organisation OPEL the board computed.
 
-    Raises ``ActionError`` naming the item (``declarations.<i>.organisation``) for an unknown or
-    repeated organisation; nothing is written then.
+    Raises ``ApplicationError`` naming the item (``declarations.<i>.organisation``) for an
+    unknown or repeated organisation; nothing is written then.
     """
     now = now or timezone.now()
     codes = [d.organisation for d in declarations]
     organisations = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
-    errors: dict = {}
+    errors = FieldErrors()
     seen: set[str] = set()
     for i, declaration in enumerate(declarations):
         if declaration.organisation not in organisations:
             message = f"Unknown organisation {declaration.organisation}."
-            errors.setdefault("declarations", {})[str(i)] = {"organisation": [message]}
+            errors.add("declarations", str(i), "organisation", message=message)
         elif declaration.organisation in seen:
             message = f"{declaration.organisation} is declared twice."
-            errors.setdefault("declarations", {})[str(i)] = {"organisation": [message]}
+            errors.add("declarations", str(i), "organisation", message=message)
         seen.add(declaration.organisation)
-    if errors:
-        raise ActionError(errors)
+    errors.raise_if_any()
     board = board_build(now=now)
     computed = organisation_opels(board=board)
     with transaction.atomic():
@@ -146,32 +138,32 @@ def action_create(
 ) -> Action:
     """Record an agreed action with its scope's figures now (``effect.at_created``).
 
-    ``due_at`` must be aware; a past one is allowed (overdue at once). Raises ``ActionError``
-    naming each bad field (``owner_organisation``, ``scope``, ``alert``, ``call``, ``text``,
-    ``owner_name``); nothing is written then.
+    ``due_at`` must be aware; a past one is allowed (overdue at once). Raises
+    ``ApplicationError`` naming each bad field (``owner_organisation``, ``scope``, ``alert``,
+    ``call``, ``text``, ``owner_name``); nothing is written then.
     """
     now = now or timezone.now()
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if not text.strip():
-        errors["text"] = ["Say what is to be done."]
+        errors.add("text", message="Say what is to be done.")
     if not owner_name.strip():
-        errors["owner_name"] = ["Name who owns the action."]
+        errors.add("owner_name", message="Name who owns the action.")
     if timezone.is_naive(due_at):
-        errors["due_at"] = ["Give the time with its offset (e.g. +00:00)."]
+        errors.add("due_at", message="Give the time with its offset (e.g. +00:00).")
     owner = Organisation.objects.filter(code=owner_organisation).first()
     if owner is None:
-        errors["owner_organisation"] = [f"Unknown organisation {owner_organisation}."]
+        errors.add("owner_organisation", message=f"Unknown organisation {owner_organisation}.")
     resolved: Scope | None = None
     try:
         resolved = scope_resolve(scope)
     except UnknownScope:
-        errors["scope"] = [f"Unknown scope {scope}: a site or organisation code, or 'system'."]
+        message = f"Unknown scope {scope}: a site or organisation code, or 'system'."
+        errors.add("scope", message=message)
     if alert_id is not None and not Alert.objects.filter(pk=alert_id).exists():
-        errors["alert"] = [f"No alert {alert_id}."]
+        errors.add("alert", message=f"No alert {alert_id}.")
     if call_id is not None and not SystemCall.objects.filter(pk=call_id).exists():
-        errors["call"] = [f"No system call {call_id}."]
-    if errors:
-        raise ActionError(errors)
+        errors.add("call", message=f"No system call {call_id}.")
+    errors.raise_if_any()
     with transaction.atomic():
         action = Action.objects.create(
             text=text.strip(),

@@ -21,6 +21,7 @@ from apps.accounts.permissions import is_staff_session
 from apps.accounts.services import audit_record
 from apps.beds.models import Organisation, Site
 from apps.board.selectors import board_build_cached
+from apps.core.exceptions import ApplicationError
 from apps.escalation.models import Alert
 from apps.escalation.selectors import alerts_open_by_severity
 
@@ -119,8 +120,8 @@ def calls_page(request):
                 declarations=declarations,
                 request=request,
             )
-        except services.ActionError as exc:
-            errors["declarations"] = str(exc.errors)
+        except ApplicationError as exc:
+            errors["declarations"] = str(exc.detail)
         else:
             return redirect("actions:call", pk=call.pk)
     context = _call_form_context(request, errors=errors, posted=request.POST)
@@ -246,8 +247,8 @@ def action_new_page(request):
                     now=now,
                     request=request,
                 )
-            except services.ActionError as exc:
-                errors = exc.errors
+            except ApplicationError as exc:
+                errors = exc.detail
             else:
                 messages.success(request, "Action added.")
                 if call:

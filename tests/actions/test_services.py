@@ -11,6 +11,7 @@ from apps.accounts.models import AuditEvent
 from apps.actions import services
 from apps.actions.models import Action, ActionTransition
 from apps.beds.models import Organisation
+from apps.core.exceptions import ApplicationError
 from apps.escalation.models import Alert
 from apps.escalation.services import alerts_evaluate
 from tests.ambulance.conftest import arrival  # noqa: F401 (a fixture)
@@ -85,9 +86,9 @@ def test_a_cancelled_action_has_no_done_effect(ann):
 
 
 def test_an_unknown_owner_scope_alert_or_call_is_named_and_nothing_is_written(ann):
-    with pytest.raises(services.ActionError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         create(ann, owner="NOPE", scope="NOWHERE", alert_id=999, call_id=999)
-    assert set(caught.value.errors) == {"owner_organisation", "scope", "alert", "call"}
+    assert set(caught.value.detail) == {"owner_organisation", "scope", "alert", "call"}
     assert not Action.objects.exists() and not AuditEvent.objects.exists()
 
 
@@ -188,7 +189,7 @@ def test_a_call_freezes_the_board_and_keeps_declarations_beside_computed_opels(a
 
 
 def test_a_call_names_an_unknown_or_repeated_organisation(ann):
-    with pytest.raises(services.ActionError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         services.call_start(
             user=ann,
             kind="routine",
@@ -199,4 +200,4 @@ def test_a_call_names_an_unknown_or_repeated_organisation(ann):
                 services.DeclarationIn(organisation="RWE", opel=2),
             ],
         )
-    assert set(caught.value.errors["declarations"]) == {"1", "2"}
+    assert set(caught.value.detail["declarations"]) == {"1", "2"}
