@@ -52,8 +52,10 @@ class DeclarationIn:
     comment: str = ""
 
 
-def _changed(owner: str) -> None:
-    transaction.on_commit(lambda: board_publish([f"actions:{owner}"]))
+def _changed(*owners: str) -> None:
+    """After commit: the board's actions panel and counts changed for these owners."""
+    names = [f"actions:{owner}" for owner in sorted(set(owners))]
+    transaction.on_commit(lambda: board_publish(names))
 
 
 def _json_safe(document: dict) -> dict:
@@ -307,12 +309,12 @@ def actions_mark_overdue(*, now: datetime | None = None, limit: int = 500) -> li
             if not claimed:
                 continue
             ActionTransition.objects.create(action_id=pk, kind=ActionTransitionKind.OVERDUE, at=now)
-        marked.append(pk)
-        _changed(owner)
+        marked.append((pk, owner))
     if marked:
+        _changed(*(owner for _, owner in marked))
         transaction.on_commit(overdue_notify)
         evaluation_request()
-    return marked
+    return [pk for pk, _ in marked]
 
 
 def _local(at: datetime) -> str:
