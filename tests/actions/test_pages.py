@@ -159,3 +159,12 @@ def test_the_csv_export_is_for_managers_and_defuses_formulas(scc_client, manager
 def test_pages_need_staff(client, estate):
     assert client.get("/actions/").status_code == 302
     assert client.get("/calls/").status_code == 302
+
+
+def test_the_admin_shows_calls_and_actions_read_only(admin_client, estate):
+    action = add(admin_client.user)
+    call = services.call_start(user=admin_client.user, kind="routine", chair="Jo")
+    assert admin_client.get("/admin/actions/action/").status_code == 200
+    assert admin_client.get(f"/admin/actions/action/{action.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/actions/systemcall/{call.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/actions/action/add/").status_code == 403
