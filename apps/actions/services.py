@@ -125,6 +125,68 @@ def call_start(
     return call
 
 
+def call_declarations_update(
+    *,
+    call_id: int,
+    user: User,
+    declarations: Sequence[DeclarationIn],
+    request: HttpRequest | None = None,
+) -> list[str]:
+    """Record what organisations declared on the call (OPEL 1-4 or ``None``, and a comment),
+    beside the OPEL computed at its start; returns the codes whose declaration changed.
+
+    Raises ``SystemCall.DoesNotExist``; ``ApplicationError`` naming the item
+    (``declarations.<i>.organisation`` / ``.opel``) for an unknown organisation or an OPEL
+    outside 1-4, nothing written then. Each change is audited with what it was before.
+    """
+    call = SystemCall.objects.get(pk=call_id)
+    codes = [d.organisation for d in declarations]
+    organisations = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+    errors = FieldErrors()
+    for i, declaration in enumerate(declarations):
+        if declaration.organisation not in organisations:
+            message = f"Unknown organisation {declaration.organisation}."
+            errors.add("declarations", str(i), "organisation", message=message)
+        if declaration.opel is not None and not 1 <= declaration.opel <= 4:
+            errors.add("declarations", str(i), "opel", message="OPEL is 1 to 4.")
+    errors.raise_if_any()
+    changed = []
+    with transaction.atomic():
+        held = {
+            d.organisation.code: d
+            for d in Declaration.objects.select_for_update()
+            .select_related("organisation")
+            .filter(call=call)
+        }
+        for declaration in declarations:
+            row = held.get(declaration.organisation)
+            before = (row.opel, row.comment) if row else (None, "")
+            after = (declaration.opel, declaration.comment.strip())
+            if row is not None and before == after:
+                continue
+            if row is None:
+                Declaration.objects.create(
+                    call=call,
+                    organisation=organisations[declaration.organisation],
+                    opel=after[0],
+                    comment=after[1],
+                )
+            else:
+                Declaration.objects.filter(pk=row.pk).update(opel=after[0], comment=after[1])
+            audit_record(
+                action=AuditAction.CALL_DECLARATIONS_CHANGED,
+                request=request,
+                user=user,
+                call=call.pk,
+                organisation=declaration.organisation,
+                opel_before=before[0],
+                opel=after[0],
+                comment=after[1],
+            )
+            changed.append(declaration.organisation)
+    return changed
+
+
 def action_create(
     *,
     user: User,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -86,13 +87,8 @@ def _call_form_context(request, *, errors=None, posted=None) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
-def calls_page(request):
-    """``/calls/``: recent calls, and the form to start one with each organisation's computed
-    OPEL already filled in as its declaration; the open alerts to turn into actions."""
-    _staff_only(request)
-    if request.method == "GET":
-        return render(request, "actions/calls.html", _call_form_context(request))
+def _posted_declarations(request) -> list[services.DeclarationIn]:
+    """Each declaring organisation's ``opel-<code>`` (1-4 or blank) and ``comment-<code>``."""
     declarations = []
     for organisation in declaring_organisations():
         raw = request.POST.get(f"opel-{organisation.code}", "")
@@ -103,6 +99,62 @@ def calls_page(request):
                 comment=request.POST.get(f"comment-{organisation.code}", "").strip(),
             )
         )
+    return declarations
+
+
+@require_POST
+def call_start_page(request):
+    """The board's one click: a routine call starts now, chaired by whoever clicked, each
+    organisation's declaration filled in with its computed OPEL (to be corrected on the call's
+    page as organisations declare)."""
+    _staff_only(request)
+    now = timezone.now()
+    computed = organisation_opels(board=board_build_cached(now=now))
+    call = services.call_start(
+        user=request.user,
+        kind=CallKind.ROUTINE,
+        chair=request.user.get_full_name() or request.user.get_username(),
+        declarations=[
+            services.DeclarationIn(organisation=o.code, opel=computed.get(o.code))
+            for o in declaring_organisations()
+        ],
+        now=now,
+        request=request,
+    )
+    messages.success(request, "Call started: record each organisation's declaration below.")
+    return redirect(f"{reverse('actions:call', args=[call.pk])}#declarations")
+
+
+@require_POST
+def call_declarations_page(request, pk: int):
+    """Save the declarations as organisations make them on the call."""
+    _staff_only(request)
+    try:
+        changed = services.call_declarations_update(
+            call_id=pk,
+            user=request.user,
+            declarations=_posted_declarations(request),
+            request=request,
+        )
+    except SystemCall.DoesNotExist as exc:
+        raise Http404("No such call.") from exc
+    except ApplicationError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(
+            request, f"Declarations saved ({', '.join(changed)})." if changed else "No change."
+        )
+    return redirect(f"{reverse('actions:call', args=[pk])}#declarations")
+
+
+@require_http_methods(["GET", "POST"])
+def calls_page(request):
+    """``/calls/``: recent calls, and the form to start one with each organisation's computed
+    OPEL already filled in as its declaration; the open alerts to turn into actions."""
+    _staff_only(request)
+    if request.method == "GET":
+        return render(request, "actions/calls.html", _call_form_context(request))
+    declarations = _posted_declarations(request)
     kind = request.POST.get("kind", CallKind.ROUTINE)
     chair = request.POST.get("chair", "").strip()
     errors = {}
@@ -141,6 +193,18 @@ def call_page(request, pk: int):
     actions = list(call.actions.all())
     _decorate(actions, now)
     figures = call.figures
+    held = {d.organisation.code: d for d in call.declarations.all()}
+    declaration_rows = []
+    for organisation in declaring_organisations():
+        row = held.get(organisation.code)
+        declaration_rows.append(
+            {
+                "organisation": organisation,
+                "opel": row.opel if row else None,
+                "computed": row.computed_opel if row else None,
+                "comment": row.comment if row else "",
+            }
+        )
     return render(
         request,
         "actions/call.html",
@@ -152,6 +216,7 @@ def call_page(request, pk: int):
             "started_local": timezone.localtime(call.started_at),
             "organisations": Organisation.objects.order_by("code"),
             "due_default": _due_default(now),
+            "declaration_rows": declaration_rows,
         },
     )
 

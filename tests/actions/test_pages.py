@@ -168,3 +168,31 @@ def test_the_admin_shows_calls_and_actions_read_only(admin_client, estate):
     assert admin_client.get(f"/admin/actions/action/{action.pk}/change/").status_code == 200
     assert admin_client.get(f"/admin/actions/systemcall/{call.pk}/change/").status_code == 200
     assert admin_client.get("/admin/actions/action/add/").status_code == 403
+
+
+def test_the_boards_one_click_starts_a_call_and_its_declarations_are_recorded_on_it(
+    scc_client, estate
+):
+    assert 'action="/calls/start/"' in scc_client.get("/").content.decode()
+    response = scc_client.post("/calls/start/")
+    call = SystemCall.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/calls/{call.pk}/#declarations"
+    assert (call.kind, call.chair, call.started_by) == ("routine", "scc-user", scc_client.user)
+    # Filled in with the computed OPELs (none yet in this estate: nothing has reported).
+    assert {d.organisation.code: d.opel for d in call.declarations.all()} == {
+        "RT5": None,
+        "RWE": None,
+        "RX9": None,
+    }
+    saved = scc_client.post(
+        f"/calls/{call.pk}/declarations/",
+        {"opel-RWE": "3", "comment-RWE": "ED full", "opel-RT5": "", "opel-RX9": "2"},
+        follow=True,
+    )
+    assert "Declarations saved (RWE, RX9)" in saved.content.decode()
+    declared = {d.organisation.code: (d.opel, d.comment) for d in call.declarations.all()}
+    assert declared == {"RT5": (None, ""), "RWE": (3, "ED full"), "RX9": (2, "")}
+    audits = AuditEvent.objects.filter(action="call_declarations").order_by("pk")
+    assert [a.detail["organisation"] for a in audits] == ["RWE", "RX9"]
+    assert scc_client.post("/calls/999999/declarations/", {}).status_code == 404

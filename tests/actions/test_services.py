@@ -201,3 +201,49 @@ def test_a_call_names_an_unknown_or_repeated_organisation(ann):
             ],
         )
     assert set(caught.value.detail["declarations"]) == {"1", "2"}
+
+
+def test_declarations_are_corrected_on_the_call_and_a_bad_one_is_named(ann):
+    call = services.call_start(
+        user=ann,
+        kind="routine",
+        chair="Duty manager",
+        declarations=[services.DeclarationIn(organisation="RWE", opel=2)],
+        now=T0,
+    )
+    changed = services.call_declarations_update(
+        call_id=call.pk,
+        user=ann,
+        declarations=[
+            services.DeclarationIn(organisation="RWE", opel=3, comment="worse since 08:00"),
+            services.DeclarationIn(organisation="RT5", opel=None),
+        ],
+    )
+    assert changed == ["RWE", "RT5"]
+    assert (
+        services.call_declarations_update(
+            call_id=call.pk,
+            user=ann,
+            declarations=[
+                services.DeclarationIn(organisation="RWE", opel=3, comment="worse since 08:00")
+            ],
+        )
+        == []
+    )
+    with pytest.raises(ApplicationError) as caught:
+        services.call_declarations_update(
+            call_id=call.pk,
+            user=ann,
+            declarations=[
+                services.DeclarationIn(organisation="RWE", opel=5),
+                services.DeclarationIn(organisation="NOPE", opel=2),
+            ],
+        )
+    assert caught.value.detail == {
+        "declarations": {
+            "0": {"opel": ["OPEL is 1 to 4."]},
+            "1": {"organisation": ["Unknown organisation NOPE."]},
+        }
+    }
+    rwe = call.declarations.get(organisation__code="RWE")
+    assert (rwe.opel, rwe.comment) == (3, "worse since 08:00")

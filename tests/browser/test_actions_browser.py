@@ -32,19 +32,22 @@ def test_a_call_started_from_the_board_then_an_action_from_an_alert_done_with_it
 ):
     page = chromium.new_page()
     login(page, live)
-    # The board's actions panel starts a call: the form is ready, the OPELs filled in.
-    page.click("#actions-panel a.start-call")
-    page.wait_for_url(f"{live.url}/calls/#start")
+    # One click on the board starts a call, each declaration filled in with the computed OPEL.
+    page.click("#actions-panel form.start-call button")
+    page.wait_for_url(re.compile(r".*/calls/\d+/#declarations$"))
+    call_url = page.url.removesuffix("#declarations")
+    page.locator("summary", has_text="Record declarations").click()
     computed = page.locator("table.declarations tr", has_text="RWE").locator("td.num").inner_text()
     declared = page.locator("#opel-RWE").input_value()
     assert declared == ("" if computed == "–" else computed)
-    page.fill("input[name=chair]", "Jo Bloggs")
+    # As organisations declare, the chair records it.
+    page.select_option("#opel-RWE", "3")
     page.fill("#comment-RWE", "ED full, 14 DTAs")
-    page.click("#start-call")
-    page.wait_for_url(re.compile(r".*/calls/\d+/$"))
-    call_url = page.url
-    assert "Jo Bloggs" in page.inner_text("header.record-head")
-    assert "ED full, 14 DTAs" in page.inner_text("table.record-table")
+    page.click("#save-declarations")
+    page.wait_for_url(re.compile(r".*/calls/\d+/#declarations$"))
+    rwe = page.locator("table.record-table").first.locator("tr", has_text="RWE").inner_text()
+    assert "ED full, 14 DTAs" in rwe and "3" in rwe
+    assert "Declarations saved (RWE)" in page.inner_text(".messages")
 
     # An alert's acknowledge form offers "add action", filled in from the alert.
     _first_alert_link(page, live.url).click()
