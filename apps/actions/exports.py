@@ -1,17 +1,13 @@
-"""Every action as CSV (``/exports/actions.csv``).
-
-The shared export helper (text cells exactly as written; a CSV cell starting with = + - @ tab
-or carriage return prefixed with ') is being added on another branch; until it lands the same
-rule is applied here, and this module switches to it on merge.
-"""
+"""Every action as CSV (``/exports/actions.csv``), through the shared export helper: text
+exactly as written, a cell that a spreadsheet would run as a formula prefixed with '."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+
+from apps.core.exports import csv_text
 
 from .models import Action
 from .rules import (
@@ -52,17 +48,14 @@ HEADER = (
     "note",
     *(f"{moment}_{figure}" for moment in MOMENTS for figure in FIGURES),
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> Any:
-    """Text exactly as written, except a leading formula character gets a ' (CSV injection)."""
+    """Times as ISO 8601 (UTC), ``None`` as an empty cell; the helper handles text."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
     return value
 
 
@@ -73,36 +66,36 @@ def _username(user) -> str | None:
 def actions_csv_body(actions: Iterable[Action], *, now: datetime) -> str:
     """Header and one row per action; times ISO 8601 UTC; effect columns per moment and figure
     (empty where the figure is not one of the scope's, or not reached)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for action in actions:
-        effects = {
-            "at_created": action.effect_at_created,
-            "at_done": action.effect_at_done,
-            "after_4h": action.effect_after_4h,
-            "after_24h": action.effect_after_24h,
-        }
-        row = [
-            action.pk,
-            action.text,
-            action.owner_organisation.code,
-            action.owner_name,
-            action.scope,
-            action.call_id,
-            action.alert_id,
-            action.status,
-            action_is_overdue(status=action.status, due_at=action.due_at, now=now),
-            action.created_at,
-            _username(action.created_by),
-            action.due_at,
-            action.overdue_at,
-            action.done_at,
-            _username(action.done_by),
-            action.cancelled_at,
-            _username(action.cancelled_by),
-            action.note,
-            *((effects[m] or {}).get(f) for m in MOMENTS for f in FIGURES),
-        ]
-        writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
+    return csv_text(HEADER, (_row(action, now=now) for action in actions))
+
+
+def _row(action: Action, *, now: datetime) -> list[Any]:
+    """One action's cells, in ``HEADER`` order."""
+    effects = {
+        "at_created": action.effect_at_created,
+        "at_done": action.effect_at_done,
+        "after_4h": action.effect_after_4h,
+        "after_24h": action.effect_after_24h,
+    }
+    row = [
+        action.pk,
+        action.text,
+        action.owner_organisation.code,
+        action.owner_name,
+        action.scope,
+        action.call_id,
+        action.alert_id,
+        action.status,
+        action_is_overdue(status=action.status, due_at=action.due_at, now=now),
+        action.created_at,
+        _username(action.created_by),
+        action.due_at,
+        action.overdue_at,
+        action.done_at,
+        _username(action.done_by),
+        action.cancelled_at,
+        _username(action.cancelled_by),
+        action.note,
+        *((effects[m] or {}).get(f) for m in MOMENTS for f in FIGURES),
+    ]
+    return [_cell(v) for v in row]

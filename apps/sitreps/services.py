@@ -184,6 +184,11 @@ def sitrep_ingest(
     for attempt in range(1, APPLY_ATTEMPTS + 1):
         try:
             return _apply(handler, common, resolved, idempotency_key)
+        except ApplicationError as exc:
+            # Refused by a rule checked under lock in ``apply``: nothing of it was kept.
+            return _archive_rejection(
+                common=common, status=exc.status, errors=exc.detail, idempotency_key=idempotency_key
+            )
         except IntegrityError as exc:
             constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
             if constraint == IDEMPOTENCY_CONSTRAINT:
