@@ -13,13 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Sum
 
-from apps.ambulance.models import Handover
+from apps.ambulance import response_rules
+from apps.ambulance.models import Handover, Incident
 from apps.ambulance.rules import MAX_HANDOVER, wait_min
 from apps.beds.choices import BedType, OrganisationKind
 from apps.beds.models import OccupancySnapshot, Organisation, Site
 from apps.beds.rules import occupancy_pct
+from apps.core.localtime import local_date, local_day_bounds
 from apps.discharge.models import MofdList
 
 from .choices import SYSTEM_SCOPE, ActionScopeKind
@@ -123,10 +125,29 @@ def mofd_p1_p3(scope: Scope, at: datetime) -> int | None:
     return row["p1_p3"] if row["lists"] else None
 
 
+def c2_mean_response_s(scope: Scope, at: datetime) -> int | None:
+    """The ambulance service's Category 2 mean response (whole seconds, half up) over the
+    incidents whose clock started on the local day of ``at`` and had stopped by ``at``;
+    ``None`` when none had (DOMAIN.md "Ambulance response")."""
+    start, _end = local_day_bounds(local_date(at))
+    row = Incident.objects.filter(
+        organisation=scope.organisation,
+        category=2,
+        clock_start_at__gte=start,
+        clock_start_at__lte=at,
+        at_scene_at__lte=at,
+        response_s__isnull=False,
+    ).aggregate(n=Count("pk"), total=Sum("response_s"))
+    if not row["n"]:
+        return None
+    return response_rules.category_figures(
+        incidents=row["n"], total_s=int(row["total"]), p90_s=None
+    )["mean_response_s"]
+
+
 def _not_yet(scope: Scope, at: datetime) -> None:
-    # ED 4-hour performance (apps/emergency) and the C2 mean response (ambulance incidents) are
-    # built on their own branches; until their apps land there is nothing to measure, so the
-    # effect says null (unknown), never 0.
+    # ED 4-hour performance (apps/emergency) is built on its own branch; until its app lands
+    # there is nothing to measure, so the effect says null (unknown), never 0.
     return None
 
 
@@ -137,7 +158,7 @@ FIGURES: dict[str, FigureFunction] = {
     LONGEST_AMBULANCE_WAIT_MIN: longest_ambulance_wait_min,
     ED_FOUR_HOUR_PCT: _not_yet,
     MOFD_P1_P3: mofd_p1_p3,
-    C2_MEAN_RESPONSE_S: _not_yet,
+    C2_MEAN_RESPONSE_S: c2_mean_response_s,
 }
 
 

@@ -5,11 +5,9 @@ No ORM, no clock: ``now`` and the figures are passed in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from apps.escalation.rules import opel_system
 
 from .choices import ActionScopeKind, ActionStatus
 
@@ -112,20 +110,3 @@ def effects_due(
         for name, delay in EFFECT_AFTER.items()
         if not filled.get(name) and created_at + delay <= now
     ]
-
-
-# --------------------------------------------------------------------------- OPEL
-
-
-def opel_organisations(
-    sites: Iterable[tuple[str, int | None, int | None]],
-) -> dict[str, int | None]:
-    """Organisation OPEL (DOMAIN.md "Escalation"): the mean of its sites' OPELs weighted by each
-    site's available adult G&A beds, rounded half up; ``None`` when none has data.
-
-    ``sites``: (organisation code, site OPEL, available adult G&A).
-    """
-    by_org: dict[str, list[tuple[int | None, int | None]]] = {}
-    for organisation, level, available in sites:
-        by_org.setdefault(organisation, []).append((level, available))
-    return {code: opel_system(rows) for code, rows in by_org.items()}

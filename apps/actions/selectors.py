@@ -13,7 +13,7 @@ from apps.beds.models import Organisation
 
 from .choices import ActionFilter, ActionStatus
 from .models import Action, Declaration, SystemCall
-from .rules import action_is_overdue, effect_changes, opel_organisations
+from .rules import action_is_overdue, effect_changes
 
 # The board's actions panel: what falls due within this long, and what is overdue.
 PANEL_HORIZON = timedelta(hours=2)
@@ -87,24 +87,6 @@ def board_actions_panel(*, now: datetime, limit: int = PANEL_LIMIT) -> dict[str,
         "due_soon_count": counts["due_soon"],
         "horizon_h": int(PANEL_HORIZON.total_seconds() // 3600),
     }
-
-
-def organisation_opels(*, board: dict[str, Any]) -> dict[str, int | None]:
-    """Each organisation's computed OPEL from a built board (DOMAIN.md "Organisation OPEL"):
-    its sites' OPELs weighted by their available adult G&A beds; ``None`` when none has data.
-
-    An ambulance service shows its REAP level instead; REAP is not held on this branch yet,
-    so it is ``None`` (unknown) for now.
-    """
-    sites = [
-        (
-            site["organisation"],
-            site["opel"],
-            (site["occupancy"] or {}).get("available"),
-        )
-        for site in board["sites"]
-    ]
-    return opel_organisations(sites)
 
 
 def declaring_organisations() -> list[Organisation]:

@@ -35,8 +35,8 @@ from apps.escalation.receivers import evaluation_request
 from .choices import ActionStatus, ActionTransitionKind
 from .effects import Scope, UnknownScope, effect_figures, scope_resolve
 from .models import Action, ActionTransition, Declaration, SystemCall
+from .opel import organisation_opels
 from .rules import EFFECT_AFTER, effects_due
-from .selectors import organisation_opels
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def call_start(
         seen.add(declaration.organisation)
     errors.raise_if_any()
     board = board_build(now=now)
-    computed = organisation_opels(board=board)
+    computed = organisation_opels(now=now)
     with transaction.atomic():
         call = SystemCall.objects.create(
             kind=kind,

@@ -21,7 +21,6 @@ from apps.accounts.choices import AuditAction
 from apps.accounts.permissions import is_staff_session
 from apps.accounts.services import audit_record
 from apps.beds.models import Organisation, Site
-from apps.board.selectors import board_build_cached
 from apps.core.exceptions import ApplicationError
 from apps.escalation.models import Alert
 from apps.escalation.selectors import alerts_open_by_severity
@@ -30,6 +29,7 @@ from . import services
 from .choices import ActionFilter, CallKind
 from .exports import actions_csv_body
 from .models import Action, SystemCall
+from .opel import organisation_opels
 from .rules import FIGURE_LABELS
 from .selectors import (
     action_effect_rows,
@@ -37,7 +37,6 @@ from .selectors import (
     call_get,
     calls_list,
     declaring_organisations,
-    organisation_opels,
 )
 
 PAGE_SIZE = 50
@@ -59,8 +58,7 @@ def _decorate(actions, now: datetime) -> None:
 
 
 def _call_form_context(request, *, errors=None, posted=None) -> dict:
-    board = board_build_cached(now=timezone.now())
-    computed = organisation_opels(board=board)
+    computed = organisation_opels(now=timezone.now())
     posted = posted or {}
     rows = []
     for i, organisation in enumerate(declaring_organisations()):
@@ -109,7 +107,7 @@ def call_start_page(request):
     page as organisations declare)."""
     _staff_only(request)
     now = timezone.now()
-    computed = organisation_opels(board=board_build_cached(now=now))
+    computed = organisation_opels(now=now)
     call = services.call_start(
         user=request.user,
         kind=CallKind.ROUTINE,

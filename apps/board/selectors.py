@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from apps.actions.selectors import actions_counts
+from apps.ambulance.response_selectors import board_ambulance_response
 from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import BedType
 from apps.beds.models import Organisation, System
@@ -42,6 +43,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
     mofd = board_mofd(now=now)
     virtual_wards = board_virtual_wards(now=now)
     organisations = list(Organisation.objects.all())
+    ambulance_response = board_ambulance_response(now=now, organisations=organisations)
     escalation = board_escalation(
         now=now,
         figures=figures_build(
@@ -51,6 +53,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
             handovers=handovers,
             mofd=mofd,
             virtual_wards=virtual_wards,
+            ambulance_response=ambulance_response,
         ),
     )
     system = System.objects.first()
@@ -66,6 +69,9 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
             "virtual_wards": virtual_wards["system"],
             "opel": escalation["system_opel"],
             "actions": actions_counts(now=now),
+            "ambulance_response": ambulance_response["organisations"],
+            # Pooled over every ambulance service: the system's C2 mean (the board's tile).
+            "ambulance_response_total": ambulance_response["total"],
         },
         "sites": [
             {

@@ -12,6 +12,7 @@ class RuleCode(models.TextChoices):
     VW_UTILISATION = "vw_utilisation", "System virtual-ward utilisation"
     STALE_BED_SITREP = "stale_bed_sitrep", "Age of a site's latest bed sitrep"
     ACTION_OVERDUE = "action_overdue", "Owner organisation's open actions past due"
+    CAT2_MEAN = "cat2_mean", "Ambulance service's C2 mean response today"
 
 
 class ScopeKind(models.TextChoices):

@@ -43,6 +43,11 @@ class OrganisationFigures:
     occupied_ga_adult: int | None = None
     # Open actions it owns that are past due now (apps/actions).
     actions_overdue: int = 0
+    # An ambulance service's Category 2 mean response today, minutes (None: no response yet).
+    cat2_mean_min: float | None = None
+    is_ambulance: bool = False
+    # An ambulance service's REAP level in force (None: none declared).
+    reap_level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,17 @@ def opel_system(sites: Iterable[tuple[int | None, int | None]]) -> int | None:
     return round_half_up(Fraction(weighted, total))
 
 
+def opel_organisation(
+    organisation: OrganisationFigures, sites: Iterable[tuple[int | None, int | None]]
+) -> int | None:
+    """Organisation OPEL (DOMAIN.md "Escalation"): its sites' OPELs weighted by available
+    adult G&A beds, rounded half up (``opel_system`` over its sites; ``None`` when none has
+    data); an ambulance service shows its REAP level instead."""
+    if organisation.is_ambulance:
+        return organisation.reap_level
+    return opel_system(sites)
+
+
 def opel_sites(figures: Figures, thresholds: OpelThresholds) -> dict[str, OpelResult]:
     return {
         site.code: opel_site(opel_inputs(site, figures.organisation(site.organisation)), thresholds)
@@ -256,6 +272,10 @@ def _stale_bed_sitrep(figures, now, opel):
     ]
 
 
+def _cat2_mean(figures, now, opel):
+    return [(o.code, o.cat2_mean_min) for o in figures.organisations if o.cat2_mean_min is not None]
+
+
 RULE_DEFINITIONS: dict[str, RuleDefinition] = {
     RuleCode.SITE_OCCUPANCY: RuleDefinition(
         ScopeKind.SITE, AT_LEAST, "adult G&A occupancy", "%", _site_occupancy
@@ -275,6 +295,9 @@ RULE_DEFINITIONS: dict[str, RuleDefinition] = {
     ),
     RuleCode.ACTION_OVERDUE: RuleDefinition(
         ScopeKind.ORGANISATION, AT_LEAST, "open actions past due", "", _action_overdue
+    ),
+    RuleCode.CAT2_MEAN: RuleDefinition(
+        ScopeKind.ORGANISATION, ABOVE, "C2 mean response today", " min", _cat2_mean
     ),
 }
 

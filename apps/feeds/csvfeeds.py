@@ -35,6 +35,15 @@ DISCHARGE = (
     "delay_reason",
 )
 VIRTUAL_WARDS = ("as_at", "ward", "capacity", "occupied")
+INCIDENTS = (
+    "incident",
+    "category",
+    "call_connected_at",
+    "identified_at",
+    "dispatched_at",
+    "at_scene_at",
+    "stood_down_at",
+)
 WHOLE_NUMBERS = {"occupied", "vacant", "closed", "escalation_open", "category", "capacity"}
 
 
@@ -217,9 +226,18 @@ def _virtual_wards(header: list[str], records: list[tuple[int, list[str]]]) -> C
     return CsvDocument({"as_at": as_at, "wards": wards}, where)
 
 
+def _incidents(header: list[str], records: list[tuple[int, list[str]]]) -> CsvDocument:
+    """An empty cell is "not known in this document": it never clears a time held."""
+    rows = _rows(header, records, INCIDENTS)
+    _need_rows(rows, "an incidents sitrep needs at least one incident")
+    where = {("incidents", i): row.number for i, row in enumerate(rows)}
+    return CsvDocument({"incidents": [dict(row.cells) for row in rows]}, where)
+
+
 _CONVERTERS: dict[str, Callable[[list[str], list[tuple[int, list[str]]]], CsvDocument]] = {
     SitrepKind.BEDS: _beds,
     SitrepKind.HANDOVERS: _handovers,
     SitrepKind.DISCHARGE: _discharge,
     SitrepKind.VIRTUAL_WARDS: _virtual_wards,
+    SitrepKind.INCIDENTS: _incidents,
 }

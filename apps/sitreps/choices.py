@@ -6,6 +6,8 @@ class SitrepKind(models.TextChoices):
     HANDOVERS = "handovers", "Ambulance handovers"
     DISCHARGE = "discharge", "Discharge (MOFD list)"
     VIRTUAL_WARDS = "virtual_wards", "Virtual-ward census"
+    INCIDENTS = "incidents", "Ambulance incidents (ARP response)"
+    REAP = "reap", "Ambulance REAP level"
 
 
 class Outcome(models.TextChoices):

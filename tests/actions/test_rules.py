@@ -9,7 +9,6 @@ from apps.actions.rules import (
     effect_changes,
     effect_figure_names,
     effects_due,
-    opel_organisations,
 )
 
 DUE = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
@@ -76,12 +75,3 @@ def test_the_4h_and_24h_figures_fall_due_once_each():
         filled={"after_4h": True, "after_24h": False},
         now=created + timedelta(hours=30),
     ) == [("after_24h", created + timedelta(hours=24))]
-
-
-def test_organisation_opel_weights_its_sites_by_available_beds():
-    # DOMAIN.md: the system weighting over the organisation's sites, rounded half up.
-    opels = opel_organisations(
-        [("RWE", 4, 100), ("RWE", 2, 100), ("RWE", None, 50), ("RT5", None, 20), ("RX9", 3, 0)]
-    )
-    assert opels == {"RWE": 3, "RT5": None, "RX9": None}
-    assert opel_organisations([("RWE", 3, 10), ("RWE", 2, 30)]) == {"RWE": 2}

@@ -14,6 +14,7 @@ from apps.beds.models import Organisation
 from apps.core.exceptions import ApplicationError
 from apps.escalation.models import Alert
 from apps.escalation.services import alerts_evaluate
+from apps.sitreps.services import sitrep_ingest
 from tests.ambulance.conftest import arrival  # noqa: F401 (a fixture)
 from tests.discharge.factories import Patient, post_list
 
@@ -106,8 +107,32 @@ def test_an_organisation_effect_is_its_mofd_on_p1_to_p3(ann):
     # The system sums every organisation's list in force; no list yet for RT5 adds nothing.
     system = create(ann, scope="system")
     assert system.effect_at_created["mofd_p1_p3"] == 4
-    # An ambulance service's headline is its C2 mean, not held on this branch yet: unknown.
+    # An ambulance service's headline is its C2 mean today: none responded yet, unknown.
     assert create(ann, scope="RX9").effect_at_created == {"c2_mean_response_s": None}
+
+
+def test_an_ambulance_services_effect_is_its_c2_mean_so_far_today(ann):
+    rx9 = Organisation.objects.get(code="RX9")
+    start = T0 - timedelta(hours=2)
+    incidents = [
+        {
+            "incident": f"C2-{minutes}",
+            "category": 2,
+            "call_connected_at": start.isoformat(),
+            "dispatched_at": start.isoformat(),
+            "at_scene_at": (start + timedelta(minutes=minutes)).isoformat(),
+        }
+        for minutes in (10, 21, 200)  # the last arrives after the action is created
+    ]
+    result = sitrep_ingest(
+        kind="incidents",
+        organisation=rx9,
+        body={"incidents": incidents},
+        now=T0 + timedelta(hours=2),
+    )
+    assert result.status == 201, result.body
+    # 10 and 21 minutes had stopped by T0: mean 15.5 min = 930 s.
+    assert create(ann, scope="RX9").effect_at_created == {"c2_mean_response_s": 930}
 
 
 def test_the_longest_wait_is_the_crew_still_waiting_at_that_moment(ann, arrival):  # noqa: F811
@@ -184,8 +209,22 @@ def test_a_call_freezes_the_board_and_keeps_declarations_beside_computed_opels(a
     assert call.figures["system"]["actions"] == {"open": 0, "overdue": 0}
     rows = {d.organisation.code: d for d in call.declarations.all()}
     assert (rows["RWE"].opel, rows["RWE"].comment) == (3, "ED crowded")
-    assert rows["RX9"].computed_opel is None  # REAP is not held on this branch yet
+    assert rows["RX9"].computed_opel is None  # no REAP level declared yet
     assert AuditEvent.objects.filter(action="call_started").count() == 1
+
+
+def test_an_ambulance_services_computed_opel_is_its_reap_level(ann):
+    rx9 = Organisation.objects.get(code="RX9")
+    declared = {"level": 3, "declared_at": (T0 - timedelta(hours=1)).isoformat()}
+    assert sitrep_ingest(kind="reap", organisation=rx9, body=declared, now=T0).status == 201
+    call = services.call_start(
+        user=ann,
+        kind="escalation",
+        chair="Duty manager",
+        declarations=[services.DeclarationIn(organisation="RX9", opel=4)],
+        now=T0,
+    )
+    assert call.declarations.get().computed_opel == 3
 
 
 def test_a_call_names_an_unknown_or_repeated_organisation(ann):

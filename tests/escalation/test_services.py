@@ -52,6 +52,7 @@ def test_the_default_rules_are_loaded():
         "vw_utilisation": ("system", 80, None, True),
         "stale_bed_sitrep": ("site", 4, 8, True),
         "action_overdue": ("organisation", 1, None, True),
+        "cat2_mean": ("organisation", 30, 60, True),
     }
 
 

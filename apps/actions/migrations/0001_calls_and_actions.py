@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('beds', '0003_organisation_contact_email'),
-        ('escalation', '0003_action_overdue_rule'),
+        ('escalation', '0002_default_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from apps.accounts.models import ApiKey, User
 from apps.actions.models import Action, SystemCall
-from apps.actions.selectors import declaring_organisations, organisation_opels
+from apps.actions.opel import organisation_opels
+from apps.actions.selectors import declaring_organisations
 from apps.actions.services import (
     ActionNotOpen,
     DeclarationIn,
@@ -27,12 +28,12 @@ from apps.actions.services import (
     call_start,
 )
 from apps.beds.models import Organisation, Site, Ward
-from apps.board.selectors import board_build
 from apps.feeds.choices import FeedFormat
 from apps.feeds.models import Feed
 from apps.feeds.services import feed_create
 from apps.sitreps.choices import SitrepKind
 from apps.virtualwards.models import VirtualWard
+from demo.response import ResponseSim, crews_waiting
 from demo.simulator import (
     CALL_ACTIONS,
     COMPLETED_BEFORE_DUE,
@@ -47,7 +48,11 @@ KEY_NAME = "demo simulator"
 DEMO_FEED_PATH = "/demo-feed/rt5-virtual-wards.csv"
 
 # Seconds between sitreps of each kind (beds per site, handovers, MOFD lists, VW census).
-EVERY = {"beds": 60, "handovers": 30, "discharge": 300, "virtual_wards": 300, "calls": 60}
+EVERY = {"beds": 60, "handovers": 30, "discharge": 300, "virtual_wards": 300}
+# EMAS's 999 incidents and its REAP level (re-judged every quarter hour).
+EVERY |= {"incidents": 30, "reap": 900}
+# The SCC's routine system calls are checked for each minute.
+EVERY |= {"calls": 60}
 
 
 def load_world() -> World:
@@ -113,8 +118,8 @@ def start_demo_feed(world: World) -> str:
     return url
 
 
-def _declarations(board: dict):
-    computed = organisation_opels(board=board)
+def _declarations(now):
+    computed = organisation_opels(now=now)
     return [
         DeclarationIn(organisation=o.code, opel=computed.get(o.code), comment="")
         for o in declaring_organisations()
@@ -136,7 +141,7 @@ def hold_due_calls(now) -> int:
             kind="routine",
             chair="SCC duty manager",
             notes="Routine system call (demo).",
-            declarations=_declarations(board_build(now=moment)),
+            declarations=_declarations(moment),
             now=moment,
         )
         local = moment.astimezone(timezone.get_default_timezone()).time()
@@ -216,6 +221,16 @@ class Command(BaseCommand):
                 )
 
         self.stdout.write(f"simulator posting to {url}")
+        emas = ResponseSim()
+        previous_calls = timezone.now()
+        try:
+            for body in emas.backfill(previous_calls):
+                post("RX9", "/api/v1/sitreps/incidents/", body)
+            # A quieter spell three days ago, so the REAP history has more than today.
+            earlier = (previous_calls - timedelta(days=3)).replace(microsecond=0)
+            post("RX9", "/api/v1/sitreps/reap/", {"level": 3, "declared_at": earlier.isoformat()})
+        except httpx.HTTPError as exc:
+            logger.warning("simulator: incidents backfill not posted: %s", exc)
         while not stopping:
             now = timezone.now()
             try:
@@ -229,6 +244,18 @@ class Command(BaseCommand):
                     if batch["handovers"]:
                         post("RX9", "/api/v1/sitreps/handovers/", batch)
                     last["handovers"] = time.monotonic()
+                if time.monotonic() - last.get("incidents", -1e9) >= EVERY["incidents"]:
+                    lri = crews_waiting(world.incidents.values(), site="RWE-LRI", now=now)
+                    emas.calls_between(previous_calls, now, waiting_at_lri=lri)
+                    previous_calls = now
+                    if body := emas.batch(now):
+                        post("RX9", "/api/v1/sitreps/incidents/", body)
+                    last["incidents"] = time.monotonic()
+                if time.monotonic() - last.get("reap", -1e9) >= EVERY["reap"]:
+                    lri = crews_waiting(world.incidents.values(), site="RWE-LRI", now=now)
+                    if declaration := emas.reap_change(now, waiting_at_lri=lri):
+                        post("RX9", "/api/v1/sitreps/reap/", declaration)
+                    last["reap"] = time.monotonic()
                 if time.monotonic() - last.get("discharge", -1e9) >= EVERY["discharge"]:
                     for org in MOFD_TARGET:
                         post(org, "/api/v1/sitreps/discharge/", world.mofd_list(org, now))
