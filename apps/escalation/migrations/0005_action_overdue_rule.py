@@ -23,7 +23,7 @@ def add_rule(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('escalation', '0003_cat2_mean_rule'),
+        ('escalation', '0004_rule_deadband'),
     ]
 
     operations = [
