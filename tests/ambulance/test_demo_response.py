@@ -59,3 +59,36 @@ def test_reap_follows_the_handover_queue_and_is_declared_on_change():
     sim = ResponseSim()
     assert sim.reap_change(NOW, waiting_at_lri=9)["level"] == 4
     assert sim.reap_change(NOW, waiting_at_lri=10) is None
+
+
+@pytest.mark.django_db
+def test_a_batch_that_was_not_accepted_is_sent_again_whole(estate):
+    # The simulator used to count a batch as sent before posting it: when the web was not up
+    # yet at start, the whole backfill was lost and every later update of those calls (without
+    # their category) was refused with 400 for the rest of the day.
+    sim = ResponseSim()
+    sim.calls_between(NOW - timedelta(hours=2), NOW - timedelta(hours=1), waiting_at_lri=0)
+    first = sim.batch(NOW - timedelta(hours=1))  # never reached the service
+    assert first and all("category" in item for item in first["incidents"])
+    again = sim.batch(NOW)
+    assert {i["incident"] for i in again["incidents"]} == {
+        i["incident"] for i in first["incidents"]
+    }
+    assert all("category" in item for item in again["incidents"])
+    rx9 = Organisation.objects.get(code="RX9")
+    result = sitrep_ingest(kind="incidents", organisation=rx9, body=again, now=NOW)
+    assert result.status == 201, str(result.body)[:500]
+    sim.confirm()
+    assert sim.batch(NOW) is None  # everything known was accepted
+
+
+@pytest.mark.django_db
+def test_a_restarted_simulator_never_reuses_an_earlier_runs_incident_numbers(estate):
+    rx9 = Organisation.objects.get(code="RX9")
+    for run in ("20261122180000", "20261123180000"):
+        sim = ResponseSim(run=run)
+        sim.calls_between(NOW - timedelta(hours=1), NOW, waiting_at_lri=0)
+        body = sim.batch(NOW)
+        assert all(i["incident"].startswith(f"RX9-{run}-") for i in body["incidents"])
+        result = sitrep_ingest(kind="incidents", organisation=rx9, body=body, now=NOW)
+        assert result.status == 201, str(result.body)[:500]
