@@ -12,6 +12,7 @@ from apps.ambulance.response_selectors import response_daily
 from apps.beds.models import Organisation
 from apps.sitreps.services import sitrep_ingest
 from demo.response import ResponseSim, reap_for
+from demo.simulator import World
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
 
@@ -92,3 +93,12 @@ def test_a_restarted_simulator_never_reuses_an_earlier_runs_incident_numbers(est
         assert all(i["incident"].startswith(f"RX9-{run}-") for i in body["incidents"])
         result = sitrep_ingest(kind="incidents", organisation=rx9, body=body, now=NOW)
         assert result.status == 201, str(result.body)[:500]
+
+
+def test_a_restarted_simulators_arrivals_use_its_own_incident_numbers():
+    # Numbered RX9-000001… on every start, a restart's arrivals merged into the last run's
+    # held incidents and whole handover batches were refused ("Clear is before handover").
+    world = World(wards=[], virtual_wards=[], organisation_sites={}, incident_prefix="RX9-Hrun2")
+    batch = world.handover_batch(NOW, timedelta(hours=2))
+    assert batch["handovers"]
+    assert all(item["incident"].startswith("RX9-Hrun2-") for item in batch["handovers"])

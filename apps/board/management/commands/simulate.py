@@ -167,6 +167,7 @@ class Command(BaseCommand):
         previous_calls = timezone.now()
         # A new run's incident numbers: a restart never merges into the last run's incidents.
         emas = ResponseSim(run=f"{previous_calls:%Y%m%d%H%M%S}")
+        world.incident_prefix = f"RX9-H{previous_calls:%Y%m%d%H%M%S}"
         try:
             web_wait(client, stopping)
             if not incidents_today(client, keys["RX9"]):
