@@ -25,6 +25,12 @@ class SitrepTimeField(serializers.DateTimeField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("default_timezone", None)
+        # The rules in the schema too (API docs), after the field's own words.
+        rule = (
+            f"ISO 8601 with an offset; not before {settings.SCC_SITREP_EARLIEST[:10]}, not more "
+            f"than {settings.SCC_SITREP_MAX_FUTURE_MINUTES} minutes in the future."
+        )
+        kwargs["help_text"] = f"{kwargs['help_text']} {rule}" if kwargs.get("help_text") else rule
         super().__init__(**kwargs)
 
     def enforce_timezone(self, value):

@@ -276,6 +276,14 @@ def test_the_schema_documents_the_endpoints(scc_client):
     assert "/api/v1/sitreps/reap/" in schema["paths"]
     daily = schema["paths"]["/api/v1/ambulance/response/daily/"]["get"]
     assert daily["responses"]["200"]["content"]["application/json"]["examples"]
+    # What is refused is described: the batch size and the bounds of every time.
+    shapes = schema["components"]["schemas"]
+    assert "5,000" in shapes["IncidentsInRequest"]["properties"]["incidents"]["description"]
+    at_scene = shapes["IncidentInRequest"]["properties"]["at_scene_at"]["description"]
+    assert at_scene.startswith("Clock stop.") and "not before 2000-01-01" in at_scene
+    assert "5 minutes in the future" in at_scene
+    reap = shapes["ReapInRequest"]["properties"]["declared_at"]["description"]
+    assert "not before 2000-01-01" in reap
 
 
 def test_the_sql_centile_is_the_nearest_rank_where_a_float_product_would_miss(ambulance, t0):
