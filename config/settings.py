@@ -1,12 +1,19 @@
-"""One env-driven settings module (production hardening lives in ``config.settings_prod``)."""
+"""One env-driven settings module (production hardening lives in ``config.settings_prod``).
+
+Importing it starts nothing: ``DATABASE_URL`` and ``REDIS_URL`` come from the environment. The
+entry points (``manage.py``, ``config.asgi``/``config.wsgi``, ``config.celery``, ``python -m
+bench`` and pytest's ``conftest.py``) start or join the embedded servers first when either is
+unset (``config.embedded.services_environ``).
+"""
 
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,7 +31,19 @@ def env_list(name: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-insecure-key-set-DJANGO_SECRET_KEY"
-ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "*").split(",") if h]
+# DJANGO_ALLOWED_HOSTS (comma-separated). Unset: any host in debug; otherwise this machine's
+# loopback names and the address `serve` binds (HOST), never "*".
+_HOST = os.environ.get("HOST", "")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or (
+    ["*"]
+    if DEBUG
+    else [
+        "localhost",
+        "127.0.0.1",
+        "[::1]",
+        *([_HOST] if _HOST not in ("", "0.0.0.0", "::") else []),
+    ]
+)
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
@@ -33,15 +52,10 @@ CSRF_TRUSTED_ORIGINS = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if not DATABASE_URL or not REDIS_URL:
-    warnings.filterwarnings("ignore", module="platformdirs")
-    from config.embedded import ensure_services
-
-    _services = ensure_services()
-    DATABASE_URL = DATABASE_URL or _services.database_url
-    REDIS_URL = REDIS_URL or _services.redis_url
-    # Child processes (web, worker, beat) join the same servers without starting their own.
-    os.environ.setdefault("DATABASE_URL", DATABASE_URL)
-    os.environ.setdefault("REDIS_URL", REDIS_URL)
+    raise ImproperlyConfigured(
+        "DATABASE_URL and REDIS_URL must be set: start through manage.py, config.asgi, "
+        "config.wsgi or config.celery, which start the embedded servers when they are unset"
+    )
 
 # Persistent connections suit threaded WSGI and Celery; under ASGI each request may run on a new
 # thread, so Django advises 0 there (the default; `serve` gives the worker and beat 60).
@@ -118,7 +132,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "apps.accounts.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.accounts.middleware.LoginRequiredMiddleware",
 ]
@@ -167,21 +181,27 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # --------------------------------------------------------------------------- security
-# Content-Security-Policy (apps.accounts.middleware): scripts and styles only from our own
-# static files. Inline styles stay allowed: templates set bar widths with style attributes
-# and a few pages carry a <style> block; no page has inline script.
-SCC_CSP = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:"],
-    "connect-src": ["'self'"],
-    "frame-ancestors": ["'none'"],
-    "base-uri": ["'self'"],
-    "form-action": ["'self'"],
-    "object-src": ["'none'"],
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files.
+# Inline styles stay allowed: templates set bar widths with style attributes and a few pages
+# carry a <style> block; no page has inline script. SCC_CSP_REPORT_ONLY=1 sends the policy as
+# report-only instead, for trying a stricter one without breaking pages.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+    }
 }
-SCC_CSP_REPORT_ONLY = env_bool("SCC_CSP_REPORT_ONLY", False)
+if env_bool("SCC_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, _CSP
+else:
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP, None
 # Sign-in throttling (apps.accounts.throttle): this many failures within the window block
 # sign-in for a window. The address limit is higher: a trust's staff share a NAT address.
 SCC_LOGIN_FAILURE_WINDOW_S = int(os.environ.get("SCC_LOGIN_FAILURE_WINDOW_S", "900"))
@@ -205,7 +225,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SCC Capacity Board API",
-    "DESCRIPTION": "Sitreps in, system capacity figures out. Definitions: DOMAIN.md.",
+    "DESCRIPTION": (
+        "Sitreps in, system capacity figures out. Authenticate with the header "
+        "`Authorization: Api-Key <key>`. How the pieces fit together (finding your codes, "
+        "corrections, `Idempotency-Key`, errors, feeds): the integrator's guide, "
+        "[/api/v1/guide/](/api/v1/guide/) (`docs/api.md` in the repository)."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -263,6 +288,8 @@ CELERY_BEAT_SCHEDULE = {
 SCC_DEMO = env_bool("SCC_DEMO", True)
 SCC_SIMULATOR = env_bool("SCC_SIMULATOR", SCC_DEMO)
 # The built board is shared by every display until the figures version moves (0: off).
+# How often an open event stream looks its session up again (signed out elsewhere, expired).
+SCC_EVENTS_SESSION_CHECK_S = float(os.environ.get("SCC_EVENTS_SESSION_CHECK_S", "60"))
 SCC_BOARD_CACHE_SECONDS = int(os.environ.get("SCC_BOARD_CACHE_SECONDS", "90"))
 # An accepted sitrep whose recompute has not run after this long is swept from the outbox.
 SCC_OUTBOX_GRACE_SECONDS = float(os.environ.get("SCC_OUTBOX_GRACE_SECONDS", "20"))
@@ -275,10 +302,32 @@ SCC_SITREP_MAX_FUTURE_MINUTES = 5
 # A sitrep time before this is refused (400): a typo such as year 0001 otherwise ends up in
 # pages that cannot show it.
 SCC_SITREP_EARLIEST = "2000-01-01T00:00:00+00:00"
+# Pulled feeds: per-request limits and the longest wait between retries of a failing feed.
+SCC_FEED_CONNECT_TIMEOUT_S = 5.0
+SCC_FEED_TIMEOUT_S = 20.0
+SCC_FEED_MAX_BYTES = 10 * 1024 * 1024
+SCC_FEED_BACKOFF_CAP_S = 3600
+
+# --------------------------------------------------------------------------- thresholds
+# Every standard and threshold the figures are judged by, in one place; alert thresholds
+# (amber/red per rule) are the escalation rule table, editable in the admin.
+# DOMAIN.md: occupancy above this (per cent) needs more beds; bed_gap brings it back.
+SCC_OCCUPANCY_STANDARD_PCT = 92
 # DOMAIN.md: the national handover standard; lost time accrues beyond it.
 SCC_HANDOVER_STANDARD_MIN = int(os.environ.get("SCC_HANDOVER_STANDARD_MIN", "15"))
+# A crew waiting this long may be released to respond (release to respond, minutes).
 SCC_RELEASE_TO_RESPOND_MIN = 45
-SCC_OCCUPANCY_STANDARD_PCT = 92
+# OPEL (DOMAIN.md): per parameter, the lower bounds of levels 2, 3 and 4.
+SCC_OPEL_THRESHOLDS = {
+    "occupancy_pct": (92, 95, 98),
+    "mean_handover_min": (15, 30, 60),
+    "escalation_pct": (2, 5, 10),
+    "mofd_pct": (10, 15, 20),
+}
+# National ambitions for virtual wards (NHS England, 2022/23 to 2023/24): utilisation (%)
+# and capacity per 100,000 population (low, high).
+SCC_VW_UTILISATION_AMBITION_PCT = 80
+SCC_VW_PER_100K_AMBITION = (40, 50)
 # DOMAIN.md "Ambulance response": national ARP standards per category, seconds (None: no such
 # standard), and the system's ambition for the Category 2 mean.
 SCC_ARP_STANDARDS = {
@@ -288,22 +337,8 @@ SCC_ARP_STANDARDS = {
     4: {"mean_s": None, "p90_s": 180 * 60},
 }
 SCC_CAT2_MEAN_AMBITION_MIN = 30
-# Pulled feeds: per-request limits and the longest wait between retries of a failing feed.
-SCC_FEED_CONNECT_TIMEOUT_S = 5.0
-SCC_FEED_TIMEOUT_S = 20.0
-SCC_FEED_MAX_BYTES = 10 * 1024 * 1024
-SCC_FEED_BACKOFF_CAP_S = 3600
 
-# --------------------------------------------------------------------------- escalation
-# OPEL (DOMAIN.md): per parameter, the lower bounds of levels 2, 3 and 4.
-SCC_OPEL_THRESHOLDS = {
-    "occupancy_pct": (92, 95, 98),
-    "mean_handover_min": (15, 30, 60),
-    "escalation_pct": (2, 5, 10),
-    "mofd_pct": (10, 15, 20),
-}
-
-
+# --------------------------------------------------------------------------- alert mail
 # Who is mailed about alert transitions of each severity (comma-separated addresses).
 SCC_ALERT_EMAILS = {
     "amber": env_list("SCC_ALERT_EMAILS_AMBER"),

@@ -12,9 +12,6 @@ from typing import Any
 
 from .choices import BedStatus
 
-# DOMAIN.md: occupancy above this (per cent) needs more beds; bed_gap brings it back.
-OCCUPANCY_STANDARD_PCT = 92
-
 
 def occupancy_pct(occupied: int, available: int) -> float | None:
     """``100 * occupied / available`` to one decimal, half up; ``None`` when nothing is open."""
@@ -25,8 +22,9 @@ def occupancy_pct(occupied: int, available: int) -> float | None:
     return tenths / 10
 
 
-def bed_gap(occupied: int, available: int, *, standard_pct: int = OCCUPANCY_STANDARD_PCT) -> int:
-    """Beds needed to reach the standard: ceil(100 * occupied / 92) - available."""
+def bed_gap(occupied: int, available: int, *, standard_pct: int) -> int:
+    """Beds needed to reach the occupancy standard (per cent, DOMAIN.md: 92):
+    ceil(100 * occupied / standard_pct) - available."""
     return (100 * occupied + standard_pct - 1) // standard_pct - available
 
 
@@ -51,7 +49,7 @@ class Occupancy:
     def pct(self) -> float | None:
         return occupancy_pct(self.occupied, self.available)
 
-    def bed_gap(self, *, standard_pct: int = OCCUPANCY_STANDARD_PCT) -> int:
+    def bed_gap(self, *, standard_pct: int) -> int:
         return bed_gap(self.occupied, self.available, standard_pct=standard_pct)
 
     def __add__(self, other: Occupancy) -> Occupancy:
@@ -62,7 +60,7 @@ class Occupancy:
             self.escalation_open + other.escalation_open,
         )
 
-    def block(self, *, standard_pct: int = OCCUPANCY_STANDARD_PCT) -> dict[str, Any]:
+    def block(self, *, standard_pct: int) -> dict[str, Any]:
         """The fields of ``OccupancyOut`` (API.md board ``occupancy``)."""
         return {
             "occupied": self.occupied,
@@ -120,10 +118,16 @@ def bed_list_occupancy(beds: Iterable[tuple[bool, str]]) -> Occupancy:
 
 
 def counts_problems(
-    counts: Occupancy, *, core_beds: int, escalation_beds: int
+    counts: Occupancy, *, core_beds: int, escalation_beds: int, ward: str = ""
 ) -> dict[str, list[str]]:
-    """Why reported counts do not fit a ward's estate, keyed by the count to blame ({} if fine)."""
+    """Why reported counts do not fit a ward's estate, keyed by the count to blame ({} if fine).
+
+    The counts must fit the estate and account for every core bed: ``occupied + vacant −
+    escalation_open + closed`` = core beds (DOMAIN.md "Beds", API.md bed sitrep). ``ward``
+    (its code) is named in the accounting message.
+    """
     problems: dict[str, list[str]] = {}
+    where = f"{ward}: " if ward else ""
 
     def add(name: str, message: str) -> None:
         problems.setdefault(name, []).append(message)
@@ -150,11 +154,15 @@ def counts_problems(
     if (
         counts.escalation_open <= counts.available
         and counts.closed <= core_beds
-        and counts.core_open + counts.closed > core_beds
+        and counts.core_open + counts.closed != core_beds
     ):
+        # Every core bed is open (occupied or vacant) or closed (DOMAIN.md "Beds"): counts that
+        # leave some out would make beds silently disappear from the figures.
         add(
             "non_field_errors",
-            f"{counts.core_open} open core beds (occupied + vacant - escalation_open) and "
-            f"{counts.closed} closed is more than the ward's {core_beds} core beds.",
+            f"{where}{counts.occupied} occupied + {counts.vacant} vacant - "
+            f"{counts.escalation_open} escalation_open + {counts.closed} closed = "
+            f"{counts.core_open + counts.closed}, but the ward has {core_beds} core beds: "
+            "every core bed must be counted as occupied, vacant or closed.",
         )
     return problems
