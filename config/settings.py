@@ -317,6 +317,9 @@ SCC_RECOMPUTE_SPACING_S = float(os.environ.get("SCC_RECOMPUTE_SPACING_S", "1"))
 # Alert evaluations after changes start at least this far apart (each covers the whole system).
 SCC_ALERT_EVALUATION_SPACING_S = float(os.environ.get("SCC_ALERT_EVALUATION_SPACING_S", "1"))
 SCC_SITREP_MAX_FUTURE_MINUTES = 5
+# A sitrep time before this is refused (400): a typo such as year 0001 otherwise ends up in
+# pages that cannot show it.
+SCC_SITREP_EARLIEST = "2000-01-01T00:00:00+00:00"
 # Pulled feeds: per-request limits and the longest wait between retries of a failing feed.
 SCC_FEED_CONNECT_TIMEOUT_S = 5.0
 SCC_FEED_TIMEOUT_S = 20.0

@@ -88,6 +88,9 @@ class World:
     occupied: dict[str, float] = field(default_factory=dict)
     incidents: dict[str, Incident] = field(default_factory=dict)
     next_incident: int = 1
+    # Incident numbers are "<prefix>-<number>"; a restarted simulator passes a new prefix (e.g.
+    # with its start time) so its arrivals never merge into the last run's held incidents.
+    incident_prefix: str = "RX9"
     mofd: dict[str, dict[str, Patient]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ beds
@@ -147,7 +150,7 @@ class World:
                 # Mostly 15–35 minutes, a long tail past the hour when the ED is full.
                 minutes = self.rng.lognormvariate(math.log(24), 0.55)
                 inc = Incident(
-                    incident=f"RX9-{self.next_incident:06d}",
+                    incident=f"{self.incident_prefix}-{self.next_incident:06d}",
                     site=site,
                     arrived_at=now
                     - timedelta(seconds=self.rng.uniform(0, elapsed.total_seconds())),

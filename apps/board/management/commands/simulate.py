@@ -188,6 +188,27 @@ def issue_keys(codes: set[str]) -> dict[str, str]:
     return keys
 
 
+def web_wait(client: httpx.Client, stopping: list, *, seconds: float = 120) -> None:
+    """Wait (up to ``seconds``) until the web answers, so the start-up posts are not lost."""
+    deadline = time.monotonic() + seconds
+    while not stopping and time.monotonic() < deadline:
+        try:
+            client.get("/accounts/login/")
+            return
+        except httpx.HTTPError:
+            time.sleep(0.5)
+
+
+def incidents_today(client: httpx.Client, key: str) -> int:
+    """Incidents with a clock stop today already held (a restart then skips the backfill)."""
+    response = client.get(
+        "/api/v1/ambulance/response/daily/", headers={"Authorization": f"Api-Key {key}"}
+    )
+    response.raise_for_status()
+    categories = response.json()["total"]["categories"]
+    return sum(figures["incidents"] for figures in categories.values())
+
+
 class Command(BaseCommand):
     help = "Post realistic demo sitreps to the board's API on a loop."
 
@@ -211,7 +232,8 @@ class Command(BaseCommand):
         client = httpx.Client(base_url=url, timeout=30)
         previous_handovers = timezone.now() - timedelta(minutes=30)
 
-        def post(org: str, path: str, body: dict) -> None:
+        def post(org: str, path: str, body: dict) -> bool:
+            """Post a sitrep; ``True`` when it was accepted (201)."""
             response = client.post(
                 path, json=body, headers={"Authorization": f"Api-Key {keys[org]}"}
             )
@@ -219,16 +241,24 @@ class Command(BaseCommand):
                 logger.warning(
                     "%s %s → %s %s", org, path, response.status_code, response.text[:500]
                 )
+            return response.status_code == 201
 
         self.stdout.write(f"simulator posting to {url}")
-        emas = ResponseSim()
         previous_calls = timezone.now()
+        # A new run's incident numbers: a restart never merges into the last run's incidents.
+        emas = ResponseSim(run=f"{previous_calls:%Y%m%d%H%M%S}")
+        world.incident_prefix = f"RX9-H{previous_calls:%Y%m%d%H%M%S}"
         try:
-            for body in emas.backfill(previous_calls):
-                post("RX9", "/api/v1/sitreps/incidents/", body)
-            # A quieter spell three days ago, so the REAP history has more than today.
-            earlier = (previous_calls - timedelta(days=3)).replace(microsecond=0)
-            post("RX9", "/api/v1/sitreps/reap/", {"level": 3, "declared_at": earlier.isoformat()})
+            web_wait(client, stopping)
+            if not incidents_today(client, keys["RX9"]):
+                bodies = emas.backfill(previous_calls)
+                if all([post("RX9", "/api/v1/sitreps/incidents/", body) for body in bodies]):
+                    emas.confirm()
+                # A quieter spell three days ago, so the REAP history has more than today.
+                earlier = (previous_calls - timedelta(days=3)).replace(microsecond=0)
+                post(
+                    "RX9", "/api/v1/sitreps/reap/", {"level": 3, "declared_at": earlier.isoformat()}
+                )
         except httpx.HTTPError as exc:
             logger.warning("simulator: incidents backfill not posted: %s", exc)
         while not stopping:
@@ -248,8 +278,10 @@ class Command(BaseCommand):
                     lri = crews_waiting(world.incidents.values(), site="RWE-LRI", now=now)
                     emas.calls_between(previous_calls, now, waiting_at_lri=lri)
                     previous_calls = now
-                    if body := emas.batch(now):
-                        post("RX9", "/api/v1/sitreps/incidents/", body)
+                    if (body := emas.batch(now)) and post(
+                        "RX9", "/api/v1/sitreps/incidents/", body
+                    ):
+                        emas.confirm()
                     last["incidents"] = time.monotonic()
                 if time.monotonic() - last.get("reap", -1e9) >= EVERY["reap"]:
                     lri = crews_waiting(world.incidents.values(), site="RWE-LRI", now=now)
