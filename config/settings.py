@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "apps.sitreps",
     "apps.feeds",
     "apps.escalation",
+    "apps.actions",
     "apps.board",
 ]
 
@@ -245,6 +246,11 @@ SPECTACULAR_SETTINGS = {
         "apps.accounts.schema.document_unauthorised",
     ],
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CallKindEnum": "apps.actions.choices.CallKind",
+        "ActionStatusEnum": "apps.actions.choices.ActionStatus",
+        "ActionScopeKindEnum": "apps.actions.choices.ActionScopeKind",
+    },
 }
 
 # --------------------------------------------------------------------------- Celery
@@ -281,6 +287,18 @@ CELERY_BEAT_SCHEDULE = {
     "escalation-evaluate-alerts": {
         "task": "apps.escalation.tasks.evaluate_alerts",
         "schedule": 60.0,
+    },
+    # Actions past due are recorded once and mailed to their owner (apps/actions).
+    "actions-mark-overdue": {
+        "task": "apps.actions.tasks.mark_overdue_actions",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # An action's effect 4 h and 24 h after creation, from the snapshots, once reached.
+    "actions-fill-effects": {
+        "task": "apps.actions.tasks.fill_action_effects",
+        "schedule": 300.0,
+        "options": {"expires": 290},
     },
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
@@ -15,7 +16,17 @@ import httpx
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from apps.accounts.models import ApiKey
+from apps.accounts.models import ApiKey, User
+from apps.actions.models import Action, SystemCall
+from apps.actions.opel import organisation_opels
+from apps.actions.selectors import declaring_organisations
+from apps.actions.services import (
+    ActionNotOpen,
+    DeclarationIn,
+    action_create,
+    action_done,
+    call_start,
+)
 from apps.beds.models import Organisation, Site, Ward
 from apps.feeds.choices import FeedFormat
 from apps.feeds.models import Feed
@@ -23,7 +34,14 @@ from apps.feeds.services import feed_create
 from apps.sitreps.choices import SitrepKind
 from apps.virtualwards.models import VirtualWard
 from demo.response import ResponseSim, crews_waiting
-from demo.simulator import MOFD_TARGET, World
+from demo.simulator import (
+    CALL_ACTIONS,
+    COMPLETED_BEFORE_DUE,
+    MOFD_TARGET,
+    NEVER_COMPLETED,
+    World,
+    calls_due,
+)
 
 logger = logging.getLogger("scc.simulator")
 KEY_NAME = "demo simulator"
@@ -33,6 +51,8 @@ DEMO_FEED_PATH = "/demo-feed/rt5-virtual-wards.csv"
 EVERY = {"beds": 60, "handovers": 30, "discharge": 300, "virtual_wards": 300}
 # EMAS's 999 incidents and its REAP level (re-judged every quarter hour).
 EVERY |= {"incidents": 30, "reap": 900}
+# The SCC's routine system calls are checked for each minute.
+EVERY |= {"calls": 60}
 
 
 def load_world() -> World:
@@ -96,6 +116,66 @@ def start_demo_feed(world: World) -> str:
         every_s=60,
     )
     return url
+
+
+def _declarations(now):
+    computed = organisation_opels(now=now)
+    return [
+        DeclarationIn(organisation=o.code, opel=computed.get(o.code), comment="")
+        for o in declaring_organisations()
+    ]
+
+
+def hold_due_calls(now) -> int:
+    """The SCC's routine calls (08:30, 13:00, 16:30 local) with their actions, as staff would
+    record them through the pages; at start, today's calls already past are held backdated.
+    Calls are staff work, not a provider's sitrep, so they go through the services directly."""
+    user = User.objects.filter(username="scc").first()
+    if user is None:
+        return 0
+    held = set(SystemCall.objects.filter(started_by=user).values_list("started_at", flat=True))
+    due = calls_due(now, held)
+    for moment in due:
+        call = call_start(
+            user=user,
+            kind="routine",
+            chair="SCC duty manager",
+            notes="Routine system call (demo).",
+            declarations=_declarations(moment),
+            now=moment,
+        )
+        local = moment.astimezone(timezone.get_default_timezone()).time()
+        for text, owner, owner_name, scope, minutes in CALL_ACTIONS[local]:
+            action_create(
+                user=user,
+                text=text,
+                owner_organisation=owner,
+                owner_name=owner_name,
+                due_at=moment + timedelta(minutes=minutes),
+                scope=scope,
+                call_id=call.pk,
+                now=moment,
+            )
+    return len(due)
+
+
+def complete_due_actions(now) -> int:
+    """Providers report their actions done a little before due, all but the one left overdue."""
+    user = User.objects.filter(username="scc").first()
+    ending = Action.objects.filter(
+        created_by=user, status="open", due_at__lte=now + COMPLETED_BEFORE_DUE
+    ).exclude(text=NEVER_COMPLETED)
+    completed = 0
+    for action in ending:
+        with contextlib.suppress(ActionNotOpen):
+            action_done(
+                action_id=action.pk,
+                user=user,
+                note="Done (reported on the next call).",
+                now=min(now, action.due_at - COMPLETED_BEFORE_DUE),
+            )
+            completed += 1
+    return completed
 
 
 def issue_keys(codes: set[str]) -> dict[str, str]:
@@ -222,6 +302,14 @@ class Command(BaseCommand):
                     last["virtual_wards"] = time.monotonic()
             except httpx.HTTPError as exc:
                 logger.warning("simulator: %s (web not ready?)", exc)
+            # Calls start once the providers' first sitreps are in, so that their figures are.
+            if "discharge" in last and time.monotonic() - last.get("calls", -1e9) >= EVERY["calls"]:
+                last["calls"] = time.monotonic()
+                try:
+                    hold_due_calls(now)
+                    complete_due_actions(now)
+                except Exception:
+                    logger.exception("simulator: system calls")
             if once:
                 break
             for _ in range(10):
