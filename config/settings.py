@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "apps.feeds",
     "apps.escalation",
     "apps.forecasts",
+    "apps.actions",
     "apps.board",
 ]
 
@@ -247,6 +248,11 @@ SPECTACULAR_SETTINGS = {
         "apps.accounts.schema.document_unauthorised",
     ],
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CallKindEnum": "apps.actions.choices.CallKind",
+        "ActionStatusEnum": "apps.actions.choices.ActionStatus",
+        "ActionScopeKindEnum": "apps.actions.choices.ActionScopeKind",
+    },
 }
 
 # --------------------------------------------------------------------------- Celery
@@ -289,6 +295,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.escalation.tasks.evaluate_alerts",
         "schedule": 60.0,
     },
+    # Actions past due are recorded once and mailed to their owner (apps/actions).
+    "actions-mark-overdue": {
+        "task": "apps.actions.tasks.mark_overdue_actions",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # An action's effect 4 h and 24 h after creation, from the snapshots, once reached.
+    "actions-fill-effects": {
+        "task": "apps.actions.tasks.fill_action_effects",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --------------------------------------------------------------------------- domain
@@ -310,6 +328,9 @@ SCC_SITREP_MAX_FUTURE_MINUTES = 5
 SCC_FORECAST_CHAINS = int(os.environ.get("SCC_FORECAST_CHAINS", "2"))
 # Niceness of the processes `forecasts_run --workers N` forks (they yield to the web and worker).
 SCC_FORECAST_NICE = int(os.environ.get("SCC_FORECAST_NICE", "10"))
+# A sitrep time before this is refused (400): a typo such as year 0001 otherwise ends up in
+# pages that cannot show it.
+SCC_SITREP_EARLIEST = "2000-01-01T00:00:00+00:00"
 # Pulled feeds: per-request limits and the longest wait between retries of a failing feed.
 SCC_FEED_CONNECT_TIMEOUT_S = 5.0
 SCC_FEED_TIMEOUT_S = 20.0

@@ -30,6 +30,7 @@ PAGES = (
     Page("/discharge/", "MOFD patients"),
     Page("/virtual-wards/", "virtual wards"),
     Page("/s1/{today}/", "S1"),
+    Page("/ambulance/", "ambulance response"),
 )
 
 # Returns what is wrong: the page wider than the window, and elements drawn outside the window
