@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("apps.virtualwards.api.urls")),
     path("", include("apps.feeds.api.urls")),
     path("", include("apps.escalation.api.urls")),
+    path("", include("apps.forecasts.api.urls")),
     path("", include("apps.actions.api.urls")),
 ]
 
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", include("apps.discharge.urls")),
     path("", include("apps.virtualwards.urls")),
     path("", include("apps.escalation.urls")),
+    path("", include("apps.forecasts.urls")),
     path("", include("apps.actions.urls")),
 ]
 
