@@ -21,6 +21,8 @@ api_v1 = [
     path("", include("apps.plan.api.urls")),
     path("", include("apps.feeds.api.urls")),
     path("", include("apps.escalation.api.urls")),
+    path("", include("apps.forecasts.api.urls")),
+    path("", include("apps.actions.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +37,8 @@ urlpatterns = [
     path("", include("apps.virtualwards.urls")),
     path("", include("apps.plan.urls")),
     path("", include("apps.escalation.urls")),
+    path("", include("apps.forecasts.urls")),
+    path("", include("apps.actions.urls")),
 ]
 
 admin.site.login_form = AdminLoginForm

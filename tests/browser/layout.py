@@ -30,6 +30,7 @@ PAGES = (
     Page("/discharge/", "MOFD patients"),
     Page("/virtual-wards/", "virtual wards"),
     Page("/s1/{today}/", "S1"),
+    Page("/ambulance/", "ambulance response"),
     Page("/plan/", "operating plan"),
 )
 
