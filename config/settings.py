@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "apps.ambulance",
     "apps.discharge",
     "apps.virtualwards",
+    "apps.emergency",
     "apps.sitreps",
     "apps.feeds",
     "apps.escalation",

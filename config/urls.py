@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("apps.ambulance.api.urls")),
     path("", include("apps.discharge.api.urls")),
     path("", include("apps.virtualwards.api.urls")),
+    path("", include("apps.emergency.api.urls")),
     path("", include("apps.feeds.api.urls")),
     path("", include("apps.escalation.api.urls")),
 ]
@@ -32,6 +33,7 @@ urlpatterns = [
     path("", include("apps.ambulance.urls")),
     path("", include("apps.discharge.urls")),
     path("", include("apps.virtualwards.urls")),
+    path("", include("apps.emergency.urls")),
     path("", include("apps.escalation.urls")),
 ]
 

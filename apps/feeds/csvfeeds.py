@@ -35,7 +35,24 @@ DISCHARGE = (
     "delay_reason",
 )
 VIRTUAL_WARDS = ("as_at", "ward", "capacity", "occupied")
-WHOLE_NUMBERS = {"occupied", "vacant", "closed", "escalation_open", "category", "capacity"}
+EMERGENCY = (
+    "attendance",
+    "site",
+    "department_type",
+    "arrived_at",
+    "decision_to_admit_at",
+    "departed_at",
+    "disposition",
+)
+WHOLE_NUMBERS = {
+    "occupied",
+    "vacant",
+    "closed",
+    "escalation_open",
+    "category",
+    "capacity",
+    "department_type",
+}
 
 
 class CsvError(ValueError):
@@ -217,9 +234,17 @@ def _virtual_wards(header: list[str], records: list[tuple[int, list[str]]]) -> C
     return CsvDocument({"as_at": as_at, "wards": wards}, where)
 
 
+def _emergency(header: list[str], records: list[tuple[int, list[str]]]) -> CsvDocument:
+    rows = _rows(header, records, EMERGENCY)
+    _need_rows(rows, "an ED sitrep needs at least one attendance")
+    where = {("attendances", i): row.number for i, row in enumerate(rows)}
+    return CsvDocument({"attendances": [dict(row.cells) for row in rows]}, where)
+
+
 _CONVERTERS: dict[str, Callable[[list[str], list[tuple[int, list[str]]]], CsvDocument]] = {
     SitrepKind.BEDS: _beds,
     SitrepKind.HANDOVERS: _handovers,
     SitrepKind.DISCHARGE: _discharge,
     SitrepKind.VIRTUAL_WARDS: _virtual_wards,
+    SitrepKind.EMERGENCY: _emergency,
 }
