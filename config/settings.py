@@ -290,7 +290,12 @@ SCC_OPEL_THRESHOLDS = {
     "mean_handover_min": (15, 30, 60),
     "escalation_pct": (2, 5, 10),
     "mofd_pct": (10, 15, 20),
+    # Lower is worse: the upper bounds of levels 1, 2 and 3 (≥ 76 is 1, < 60 is 4).
+    "ed_four_hour_pct": (76, 70, 60),
+    "ed_over_12h_pct": (2, 5, 10),
 }
+# DOMAIN.md: the four-hour standard (the 2023/24 ambition), shown against ED performance.
+SCC_ED_FOUR_HOUR_STANDARD_PCT = 76
 
 
 # Who is mailed about alert transitions of each severity (comma-separated addresses).

@@ -24,6 +24,7 @@ from apps.beds.selectors import (
     occupancy_by_bed_type,
 )
 from apps.discharge.selectors import board_mofd, mofd_count_by_site
+from apps.emergency.selectors import board_emergency
 from apps.escalation.selectors import board_escalation, figures_build
 from apps.feeds.selectors import feeds_board
 from apps.sitreps.pipeline import figures_version
@@ -40,6 +41,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
     handovers = board_handovers(now=now)
     mofd = board_mofd(now=now)
     virtual_wards = board_virtual_wards(now=now)
+    emergency = board_emergency(now=now)
     organisations = list(Organisation.objects.all())
     escalation = board_escalation(
         now=now,
@@ -50,6 +52,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
             handovers=handovers,
             mofd=mofd,
             virtual_wards=virtual_wards,
+            emergency=emergency,
         ),
     )
     system = System.objects.first()
@@ -63,6 +66,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
             "handovers": handovers["system"],
             "mofd": mofd["system"],
             "virtual_wards": virtual_wards["system"],
+            "emergency": emergency["system"],
             "opel": escalation["system_opel"],
         },
         "sites": [
@@ -73,6 +77,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
                 "last_sitrep_at": occupancy["last_sitrep_at"].get(site.pk),
                 "occupancy": occupancy["sites"].get(site.pk),
                 "handovers": handovers["sites"].get(site.pk),
+                "emergency": emergency["sites"].get(site.pk),
                 "opel": escalation["site_opel"].get(site.code),
                 "open_alerts": escalation["open_alerts_by_scope"].get(site.code, 0),
             }

@@ -16,6 +16,8 @@ from apps.beds.choices import OrganisationKind
 from apps.beds.models import Organisation, Site
 from apps.beds.selectors import board_occupancy, board_sites
 from apps.discharge.selectors import board_mofd
+from apps.emergency.rules import over_12h_now_pct
+from apps.emergency.selectors import board_emergency
 from apps.virtualwards.selectors import board_virtual_wards
 
 from .choices import AlertStatus, Severity
@@ -41,6 +43,7 @@ def figures_build(
     handovers: Mapping[str, Any],
     mofd: Mapping[str, Any],
     virtual_wards: Mapping[str, Any],
+    emergency: Mapping[str, Any] | None = None,
 ) -> Figures:
     """Turn the apps' board blocks (keyed by site / organisation id) into rule figures.
 
@@ -48,9 +51,11 @@ def figures_build(
     """
     site_figures = []
     occupied_by_org: dict[int, int] = {}
+    ed_sites = emergency["sites"] if emergency else {}
     for site in sites:
         beds = occupancy["sites"].get(site.pk)
         waits = handovers["sites"].get(site.pk)
+        ed = ed_sites.get(site.pk)
         if beds is not None:
             occupied_by_org[site.organisation_id] = (
                 occupied_by_org.get(site.organisation_id, 0) + beds["occupied"]
@@ -66,6 +71,9 @@ def figures_build(
                 longest_wait_min=waits["longest_wait_min"] if waits else None,
                 mean_handover_min_today=waits["mean_handover_min_today"] if waits else None,
                 last_sitrep_at=occupancy["last_sitrep_at"].get(site.pk),
+                ed_four_hour_pct_today=ed["four_hour_pct_today"] if ed else None,
+                ed_over_12h_now=ed["over_12h_now"] if ed else None,
+                ed_over_12h_now_pct=(over_12h_now_pct(emergency["live"][site.pk]) if ed else None),
             )
         )
     organisation_figures = []
@@ -98,6 +106,7 @@ def escalation_figures(*, now: datetime) -> Figures:
         handovers=board_handovers(now=now),
         mofd=board_mofd(now=now),
         virtual_wards=board_virtual_wards(now=now),
+        emergency=board_emergency(now=now),
     )
 
 

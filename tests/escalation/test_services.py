@@ -50,6 +50,8 @@ def test_the_default_rules_are_loaded():
         "mofd_p1_p3": ("organisation", 50, None, True),
         "vw_utilisation": ("system", 80, None, True),
         "stale_bed_sitrep": ("site", 4, 8, True),
+        "ed_four_hour": ("site", 76, 60, True),
+        "ed_twelve_hour": ("site", 1, 5, True),
     }
 
 

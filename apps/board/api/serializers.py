@@ -3,6 +3,7 @@ from rest_framework import serializers
 from apps.ambulance.api.serializers import HandoversLiveOut
 from apps.beds.api.serializers import OccupancyOut
 from apps.discharge.api.serializers import MofdBoardOut
+from apps.emergency.api.serializers import EmergencyLiveOut
 from apps.virtualwards.api.serializers import VirtualWardOut, VirtualWardsSystemOut
 
 
@@ -14,6 +15,11 @@ class BoardSystemOut(serializers.Serializer):
     handovers = HandoversLiveOut(allow_null=True)
     mofd = MofdBoardOut(allow_null=True)
     virtual_wards = VirtualWardsSystemOut(allow_null=True)
+    emergency = EmergencyLiveOut(
+        allow_null=True,
+        help_text="Every ED summed (percentages from the summed counts; the longest DTA wait "
+        "the longest); null when no site reports ED attendances.",
+    )
     opel = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
 
 
@@ -24,6 +30,9 @@ class BoardSiteOut(serializers.Serializer):
     last_sitrep_at = serializers.DateTimeField(allow_null=True)
     occupancy = OccupancyOut(allow_null=True)
     handovers = HandoversLiveOut(allow_null=True)
+    emergency = EmergencyLiveOut(
+        allow_null=True, help_text="Null for a site that does not report ED attendances."
+    )
     opel = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
     open_alerts = serializers.IntegerField()
 
