@@ -247,6 +247,8 @@ CELERY_BEAT_SCHEDULE = {
     "discharge-freeze-s1": {"task": "apps.discharge.tasks.freeze_s1", "schedule": 300.0},
     # Lost handover time accrues while crews wait, with no new data (apps/ambulance).
     "handovers-live-waits": {"task": "apps.ambulance.tasks.refresh_live_waits", "schedule": 60.0},
+    # Minutes in the ED and DTA waits accrue with no new data (apps/emergency).
+    "emergency-live-waits": {"task": "apps.emergency.tasks.refresh_live_waits", "schedule": 60.0},
     # Claims the feeds that are due and queues one pull each; a late beat message is dropped.
     "feeds-pull-due": {
         "task": "apps.feeds.tasks.pull_due_feeds",

@@ -43,6 +43,7 @@ from apps.discharge.choices import Pathway
 from apps.discharge.rules import DAYS_7, DAYS_21, days_mofd, nhs_number_display, plan_status
 from apps.discharge.selectors import board_mofd, site_mofd_patients
 from apps.discharge.views import NHS_NUMBER_ROLES
+from apps.emergency.selectors import board_emergency, site_in_department
 from apps.escalation.rules import OPEL_PARAMETER_LABELS, OPEL_PARAMETERS
 from apps.escalation.selectors import board_escalation, figures_build
 from apps.virtualwards.selectors import board_virtual_wards
@@ -62,6 +63,7 @@ PANELS = {
     "wards": "site-wards",
     "beds": "site-bed-map",
     "ambulances": "site-ambulances",
+    "emergency": "site-emergency",
     "mofd": "site-mofd",
     "trends": "site-trends",
 }
@@ -124,6 +126,10 @@ class SitePage:
         return board_handovers(now=self.now)
 
     @cached_property
+    def _emergency(self) -> dict[str, Any]:
+        return board_emergency(now=self.now)
+
+    @cached_property
     def _escalation(self) -> dict[str, Any]:
         figures = figures_build(
             sites=list(board_sites()),
@@ -132,6 +138,7 @@ class SitePage:
             handovers=self._handovers,
             mofd=board_mofd(now=self.now),
             virtual_wards=board_virtual_wards(now=self.now),
+            emergency=self._emergency,
         )
         return board_escalation(now=self.now, figures=figures)
 
@@ -261,6 +268,26 @@ class SitePage:
             "done": done,
             "standard_min": settings.SCC_HANDOVER_STANDARD_MIN,
             "release_min": settings.SCC_RELEASE_TO_RESPOND_MIN,
+        }
+
+    # ------------------------------------------------------------------ emergency department
+    @cached_property
+    def emergency(self) -> dict[str, Any] | None:
+        """The site's ED now (None when it reports no attendances): the board's block, the
+        adult G&A beds vacant beside those awaiting one, and who waits for a bed."""
+        live = self._emergency["sites"].get(self.site.pk)
+        if live is None:
+            return None
+        occupancy = self._occupancy["sites"].get(self.site.pk)
+        patients = site_in_department(site=self.site, now=self.now)
+        return {
+            "live": live,
+            "vacant": occupancy["available"] - occupancy["occupied"] if occupancy else None,
+            "awaiting_bed": sorted(
+                (p for p in patients if p["dta_wait_min"] is not None),
+                key=lambda p: -p["dta_wait_min"],
+            ),
+            "over_12h": [p for p in patients if p["over_12h"]],
         }
 
     # ------------------------------------------------------------------ MOFD patients

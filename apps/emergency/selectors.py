@@ -205,26 +205,16 @@ def board_emergency(*, now: datetime) -> dict[str, Any]:
     }
 
 
-def emergency_history(*, today: date, days: int) -> dict[int, list[dict[str, Any]]]:
-    """Every ED's stored daily figures for the ``days`` local days ending ``today``, oldest
-    first: ``{site_id: [{"date", ...day_figures}]}``; a day with no row has ``None`` figures.
-    One query."""
+def emergency_history(*, today: date, days: int) -> dict[int, dict[date, rules.DayTotals]]:
+    """Every ED's stored daily totals for the ``days`` local days ending ``today``:
+    ``{site_id: {date: DayTotals}}`` (a day with no row is absent). One query."""
     first = today - timedelta(days=days - 1)
     held: dict[int, dict[date, rules.DayTotals]] = {}
     for row in EmergencyDaily.objects.filter(date__gte=first, date__lte=today).values_list(
         "site_id", "date", *_STORED_FIELDS
     ):
         held.setdefault(row[0], {})[row[1]] = rules.DayTotals(*row[2:])
-    empty = dict.fromkeys(rules.day_figures(rules.DayTotals()), None)
-    out: dict[int, list[dict[str, Any]]] = {}
-    for site_id, by_day in held.items():
-        series = []
-        for offset in range(days):
-            day = first + timedelta(days=offset)
-            totals = by_day.get(day)
-            series.append({"date": day, **(rules.day_figures(totals) if totals else empty)})
-        out[site_id] = series
-    return out
+    return held
 
 
 def site_in_department(*, site: Site, now: datetime) -> list[dict[str, Any]]:
