@@ -50,6 +50,7 @@ class FrontDoor:
     prefix: str = ""
     next_number: int = 1
     last_arrival_at: datetime | None = None
+    _departed: dict[str, Visit] = field(default_factory=dict)  # departed in the last batch
 
     def _bed_wait(self, fullness: float) -> timedelta:
         """Decision to admit → departure: short with free beds, long when the hospital is full
@@ -123,10 +124,22 @@ class FrontDoor:
                 posted=(row["decision_to_admit_at"] is not None, False),
             )
 
+    def unsent(self, items: list[dict]) -> None:
+        """A post of ``items`` did not reach the server: send them again next time."""
+        for item in items:
+            visit = self.visits.get(item["attendance"])
+            if visit is None:  # it departed in that post: bring it back
+                visit = self._departed.pop(item["attendance"], None)
+                if visit is None:
+                    continue
+                self.visits[visit.attendance] = visit
+            visit.posted = ()
+
     def batch(self, now: datetime, *, fullness: float, since: datetime) -> dict:
         """Everything that happened up to ``now``: arrivals after the last batch (or after
         ``since`` on the first), decisions to admit and departures that have come due."""
         self._arrivals(self.last_arrival_at or since, now, fullness)
+        self._departed = {}
         items = []
         for visit in list(self.visits.values()):
             if visit.arrived_at > now:
@@ -153,5 +166,5 @@ class FrontDoor:
                 }
             )
             if departed:
-                del self.visits[visit.attendance]
+                self._departed[visit.attendance] = self.visits.pop(visit.attendance)
         return {"attendances": items}

@@ -48,7 +48,7 @@ def four_hour_trend(
         chart_id=chart_id,
         title=f"{name}: 4-hour performance, last {days} days",
         desc=summary,
-        x_domain=(0, days - 1),
+        x_domain=(-0.5, days - 0.5),
         y_domain=(y_lo, 100),
         x_ticks=[
             (i, "today" if i == days - 1 else f"{d.day} {d:%b}")

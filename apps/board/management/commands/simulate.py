@@ -195,8 +195,16 @@ class Command(BaseCommand):
                     batch = front_door.batch(now, fullness=ed_fullness(world), since=ed_since)
                     items = batch["attendances"]
                     for start in range(0, len(items), ED_CHUNK):
-                        body = {"attendances": items[start : start + ED_CHUNK]}
-                        post(site_org[ED_SITE], "/api/v1/sitreps/emergency/", body)
+                        chunk = items[start : start + ED_CHUNK]
+                        try:
+                            post(
+                                site_org[ED_SITE],
+                                "/api/v1/sitreps/emergency/",
+                                {"attendances": chunk},
+                            )
+                        except httpx.HTTPError:
+                            front_door.unsent(items[start:])  # sent again next round
+                            raise
                     last["emergency"] = time.monotonic()
                 if time.monotonic() - last.get("discharge", -1e9) >= EVERY["discharge"]:
                     for org in MOFD_TARGET:
