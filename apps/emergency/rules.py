@@ -248,16 +248,15 @@ def longest_dta_wait_min(totals: LiveTotals, *, now: datetime) -> int | None:
 
 
 def live_figures(totals: LiveTotals, day: DayTotals, *, now: datetime) -> dict[str, Any]:
-    """The board's ``emergency`` block (API.md "Board additions")."""
-    figures = day_figures(day)
+    """The board's ``emergency`` block (API.md "Board additions"): ``day`` is today's."""
     return {
         "in_department_now": totals.in_department_now,
         "over_12h_now": totals.over_12h_now,
         "awaiting_bed_now": totals.awaiting_bed_now,
         "longest_dta_wait_min": longest_dta_wait_min(totals, now=now),
-        "attendances_today": figures["attendances"],
-        "four_hour_pct_today": figures["four_hour_pct"],
-        "type1_four_hour_pct_today": figures["type1_four_hour_pct"],
+        "attendances_today": day.attendances,
+        "four_hour_pct_today": pct(day.met_4h, day.departed),
+        "type1_four_hour_pct_today": pct(day.type1_met_4h, day.type1_departed),
     }
 
 

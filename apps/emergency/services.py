@@ -9,13 +9,14 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from rest_framework import serializers
 
 from apps.beds.models import Organisation, Site
 from apps.sitreps.models import Submission
 
 from . import rules
 from .models import Attendance, EmergencyDaily, EmergencyDepartment
-from .selectors import RECORD_FIELDS, attendances_held, day_totals_by_site
+from .selectors import RECORD_FIELDS, day_totals_by_site
 
 # Each attendance merged with what is held (rules.attendance_merge: a null never clears a
 # time); in attendance order, one lock order for every writer, so batches cannot deadlock.
@@ -82,27 +83,49 @@ def _days_of(record: dict[str, Any]) -> set[date]:
 def attendances_upsert(
     *, organisation: Organisation, submission: Submission, items: list[dict[str, Any]]
 ) -> Touched:
-    """Create each attendance or fill it in (a null keeps the held time; a value corrects it).
+    """Create each attendance or fill it in: a stated value corrects, a ``None`` keeps the
+    held one (``rules.attendance_merge``; API.md "Records filled in over several posts").
+    Runs inside the ingest transaction.
 
-    Returns the local days and sites whose figures changed, including where a corrected
-    attendance was before. Marks the sites as reporting an ED.
+    The held rows are locked (in attendance order, one lock order for every writer) and the
+    ordering and pairing rules checked again on the merged records, so a concurrent post
+    cannot slip an invalid record past the validation: raises DRF's ``ValidationError`` naming
+    the item (400, nothing of the batch applied). Returns the local days and sites whose
+    figures changed, including where a corrected attendance was before. Marks the sites as
+    reporting an ED.
     """
     now = timezone.now()
-    held = attendances_held(organisation=organisation, references=(i["attendance"] for i in items))
+    references = sorted(item["attendance"] for item in items)
+    held = {
+        row["attendance"]: row
+        for row in Attendance.objects.select_for_update()
+        .filter(organisation=organisation, attendance__in=references)
+        .order_by("attendance")
+        .values("attendance", "site__code", *RECORD_FIELDS)
+    }
     days: set[date] = set()
     codes: set[str] = set()
-    for item in items:
+    merged: list[dict[str, Any]] = []
+    errors: dict[str, dict[str, list[str]]] = {}
+    for index, item in enumerate(items):
         before = held.get(item["attendance"])
+        problems = attendance_check(held=before, posted=item)
+        if problems:
+            errors[str(index)] = {field: [message] for field, message in problems.items()}
+            continue
         if before is not None:
             days |= _days_of(before)
             codes.add(before["site__code"])
-        merged = rules.attendance_merge(
+        record = rules.attendance_merge(
             None if before is None else {n: before[n] for n in RECORD_FIELDS},
             {n: item[n] for n in RECORD_FIELDS},
         )
-        days |= _days_of(merged)
+        merged.append({"attendance": item["attendance"], "site": item["site"], **record})
+        days |= _days_of(record)
         codes.add(item["site"].code)
-    ordered = sorted(items, key=lambda i: i["attendance"])
+    if errors:
+        raise serializers.ValidationError({"attendances": errors})
+    ordered = sorted(merged, key=lambda i: i["attendance"])
     with connection.cursor() as cursor:
         cursor.execute(
             _UPSERT_SQL.format(attendance=Attendance._meta.db_table),

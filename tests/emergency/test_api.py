@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.beds.estate import estate_load
 from apps.emergency.models import Attendance, EmergencyDaily
 from apps.emergency.rules import local_day, local_day_bounds
 from apps.sitreps.choices import Outcome, SitrepKind
 from apps.sitreps.models import Submission
 from apps.sitreps.services import sitrep_ingest
+from tests.conftest import estate_with_extra_sites
 
 from .conftest import item, post, recompute_all
 
@@ -244,9 +246,15 @@ def test_daily_figures_per_site_and_pooled_total(rwe, scc_client):
 def test_daily_stored_rows_match_the_computed_figures(rwe, scc_client):
     day = local_day(timezone.now()) - timedelta(days=3)
     _worked_example(rwe, day)
+    pending = scc_client.get(DAILY, {"date": day.isoformat()}).json()  # from the attendances
     recompute_all()
     row = EmergencyDaily.objects.get(site__code="RWE-LRI", date=day)
     assert (row.attendances, row.departed, row.met_4h, row.over_12h) == (5, 4, 2, 1)
+    stored = scc_client.get(DAILY, {"date": day.isoformat()}).json()  # from the stored rows
+    assert stored == pending
+    other_day = scc_client.get(DAILY, {"date": (day - timedelta(days=1)).isoformat()}).json()
+    assert other_day["total"]["attendances"] == 0
+    assert [r["site"] for r in other_day["sites"]] == ["RWE-GH", "RWE-LRI"]
 
 
 def test_daily_malformed_date_is_400_and_future_date_is_404(scc_client, estate):
@@ -268,6 +276,17 @@ def test_daily_query_count_does_not_grow_with_sites(rwe, scc_client, t0):
     with CaptureQueriesContext(connection) as bigger:
         assert scc_client.get(DAILY).status_code == 200
     assert len(bigger) == len(small)
+    recompute_all()
+    reset_queries()  # the log holds 9,000 queries; a full one would hide these
+    with CaptureQueriesContext(connection) as stored:
+        assert scc_client.get(DAILY).status_code == 200
+    estate_load(document=estate_with_extra_sites(10))
+    post(rwe, *[item(f"X{i}", f"RWE-X{i}", arrived=t0) for i in range(10)])
+    recompute_all()
+    reset_queries()
+    with CaptureQueriesContext(connection) as more:
+        assert scc_client.get(DAILY).status_code == 200
+    assert len(more) == len(stored)
 
 
 def test_the_schema_documents_the_endpoints(scc_client, estate):
