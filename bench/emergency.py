@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from bench import _estate
 from bench.common import show, timed
+from bench.national import _staff_user
 
 ATTENDANCES = 75_000
 IN_DEPARTMENT = 8_000
@@ -128,8 +129,6 @@ def _board(client) -> dict:
 
 
 def run() -> dict:
-    from apps.accounts.choices import Role
-    from apps.accounts.services import user_create
     from apps.emergency.models import Attendance, EmergencyDaily
     from apps.emergency.rules import local_day
     from apps.emergency.selectors import board_emergency, day_totals_by_site, emergency_daily
@@ -143,9 +142,8 @@ def run() -> dict:
     try:
         now = timezone.now()
         estate = _estate.generate(_estate.NATIONAL, now=now)
-        user = user_create(username="bench-ed", role=Role.SCC, password="bench-ed-pass-1")
         staff = Client()
-        staff.force_login(user)
+        staff.force_login(_staff_user())
 
         results["board_without_ed"] = _board(staff)
         show("board JSON without ED blocks (queries, ms)", results["board_without_ed"])
