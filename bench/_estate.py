@@ -206,12 +206,12 @@ def _statements(s: Scale) -> list[str]:
 def generate(scale: Scale, *, now: datetime) -> Estate:
     """Create the estate and its current state; returns what the load generator needs."""
     from apps.accounts.models import ApiKey
-    from apps.ambulance.rules import local_day, local_day_bounds
     from apps.ambulance.services import handover_days_refresh
     from apps.beds.models import Organisation, Site, Ward
+    from apps.core.localtime import local_day_bounds, local_today
     from apps.virtualwards.models import VirtualWard
 
-    today = local_day(now)
+    today = local_today(now)
     start, _end = local_day_bounds(today)
     params = {"now": now, "start": start, "today": today.isoformat()}
     with connection.cursor() as cursor:

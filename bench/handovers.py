@@ -52,14 +52,14 @@ def _estate():
 
 def _arrivals(sites, ambulance, now, rng: random.Random) -> None:
     from apps.ambulance.models import Handover
-    from apps.ambulance.rules import local_day, local_day_bounds
+    from apps.core.localtime import local_day_bounds, local_today
     from apps.sitreps.models import Submission
 
     submission = Submission.objects.create(
         kind="handovers", organisation=ambulance, outcome="accepted", status_code=201,
         body_sha256="bench",
     )  # fmt: skip
-    start, _end = local_day_bounds(local_day(now))
+    start, _end = local_day_bounds(local_today(now))
     span = max(60, int((now - start).total_seconds()) - 60)
     rows = []
     for n in range(ARRIVALS):
@@ -89,8 +89,9 @@ def _server_ms(now) -> float:
     """PostgreSQL's own execution time of the daily statement: less noisy than wall time."""
     from apps.ambulance import rules, selectors
     from apps.beds.models import Organisation, Site
+    from apps.core.localtime import local_day_bounds, local_today
 
-    start, end = rules.local_day_bounds(rules.local_day(now))
+    start, end = local_day_bounds(local_today(now))
     sql = selectors._DAY_TOTALS_SQL.format(
         handover="ambulance_handover",
         site=Site._meta.db_table,

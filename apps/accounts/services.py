@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from .choices import AuditAction
+from .choices import AuditAction, Role
 from .models import ApiKey, AuditEvent, User
 
 
@@ -53,8 +53,6 @@ def audit_record(
 
 
 def user_create(*, username: str, role: str, password: str) -> User:
-    from .choices import Role
-
     user, _ = User.objects.get_or_create(username=username)
     user.role = role
     user.is_staff = role == Role.ADMIN

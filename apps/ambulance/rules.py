@@ -17,11 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Europe/London")
 # Fixed band thresholds (their names are in the API): strictly greater than.
 BANDS_MIN = (15, 30, 60)
 # A handover more than this after arrival is refused, and a wait stops accruing here.
@@ -129,6 +127,28 @@ def lost_hours(lost_seconds: Decimal) -> float:
     return float((Decimal(lost_seconds) / 3600).quantize(_TWO_DP, rounding=ROUND_HALF_UP))
 
 
+def handover_times_problems(
+    *, arrived_at: datetime, handover_at: datetime | None, cleared_at: datetime | None
+) -> dict[str, list[str]]:
+    """What is wrong with one arrival's times, by field (empty when nothing is).
+
+    ``arrived_at <= handover_at <= cleared_at``, a crew may clear without a handover, and a
+    handover is at most ``MAX_HANDOVER`` (24 hours) after arrival (API.md ``sitreps/handovers``).
+    """
+    problems: dict[str, list[str]] = {}
+    if handover_at is not None:
+        if handover_at < arrived_at:
+            problems["handover_at"] = ["Handover is before arrival."]
+        elif handover_at - arrived_at > MAX_HANDOVER:
+            problems["handover_at"] = ["Handover is more than 24 hours after arrival."]
+    if cleared_at is not None:
+        if handover_at is not None and cleared_at < handover_at:
+            problems["cleared_at"] = ["Clear is before handover."]
+        elif cleared_at < arrived_at:
+            problems["cleared_at"] = ["Clear is before arrival."]
+    return problems
+
+
 def day_figures(totals: DayTotals) -> dict:
     """The published daily figures (API.md ``/handovers/daily/`` row, without ``site``)."""
     return {
@@ -140,15 +160,3 @@ def day_figures(totals: DayTotals) -> dict:
         "over_60": totals.over_60,
         "lost_hours": lost_hours(totals.lost_seconds),
     }
-
-
-def local_day(moment: datetime) -> date:
-    """The Europe/London calendar day of an aware time."""
-    return moment.astimezone(LOCAL_TZ).date()
-
-
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """UTC ``[start, end)`` of a local day: 23 h when clocks go forward, 25 h when they go back."""
-    start = datetime.combine(day, time(), tzinfo=LOCAL_TZ)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
-    return start.astimezone(UTC), end.astimezone(UTC)

@@ -14,6 +14,7 @@ from django.db.models import Count, Min
 
 from apps.beds.choices import OrganisationKind
 from apps.beds.models import Site
+from apps.core.localtime import local_day_bounds, local_today
 
 from . import rules
 from .models import Handover, HandoverDaily
@@ -79,7 +80,7 @@ def day_totals_by_site(
 ) -> list[SiteDay]:
     """Totals of every hospital site (or of ``site_ids``; including those with no arrivals)
     for a local day."""
-    start, end = rules.local_day_bounds(day)
+    start, end = local_day_bounds(day)
     only = site_ids is not None
     sql = _DAY_TOTALS_SQL.format(
         handover=Handover._meta.db_table,
@@ -159,7 +160,7 @@ def board_handovers(*, now: datetime) -> dict[str, Any]:
     Hospital sites only (other sites have no ambulance block). Two queries whatever the estate.
     ``lost_hours_today`` includes the minutes accruing for crews still waiting.
     """
-    today = rules.local_day(now)
+    today = local_today(now)
     site_days = day_totals_by_site(day=today, now=now)
     waiting = waiting_by_site(now=now)
     sites = {}
@@ -178,7 +179,7 @@ def board_handovers(*, now: datetime) -> dict[str, Any]:
 
 def site_arrivals_today(*, site: Site, now: datetime) -> list[dict[str, Any]]:
     """Today's arrivals at a site with their waits, for the site page's table (one query)."""
-    start, end = rules.local_day_bounds(rules.local_day(now))
+    start, end = local_day_bounds(local_today(now))
     standard = settings.SCC_HANDOVER_STANDARD_MIN
     rows = []
     for h in (

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.beds.choices import OrganisationKind
 from apps.beds.models import Organisation, Site
+from apps.core.localtime import local_date
 from apps.sitreps.models import Submission
 
 from . import rules
@@ -76,8 +77,8 @@ def handovers_upsert(
             },
         )
     return Touched(
-        days={rules.local_day(arrived_at) for arrived_at, _ in before}
-        | {rules.local_day(item["arrived_at"]) for item in items},
+        days={local_date(arrived_at) for arrived_at, _ in before}
+        | {local_date(item["arrived_at"]) for item in items},
         site_codes={code for _, code in before} | {item["site"].code for item in items},
     )
 
@@ -137,7 +138,7 @@ def handovers_live_refresh(*, now: datetime) -> set[str]:
     )
     if not waiting:
         return set()
-    days = {rules.local_day(arrived_at) for _site, arrived_at in waiting}
+    days = {local_date(arrived_at) for _site, arrived_at in waiting}
     return handover_days_refresh(days=days, now=now, site_ids={s for s, _ in waiting})
 
 

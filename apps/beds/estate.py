@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from rest_framework import serializers
 
-from apps.sitreps.pipeline import figures_version_bump
+from apps.core.figures import figures_version_bump
 from apps.virtualwards.models import VirtualWard
 
 from .choices import BedType, OrganisationKind

@@ -75,6 +75,19 @@ class Occupancy:
         }
 
 
+@dataclass(frozen=True)
+class WardReport:
+    """One ward of a valid bed sitrep, resolved against the estate (ids, not codes)."""
+
+    ward_id: int
+    ward_code: str
+    source: str  # WardStateSource: "bed_list" or "counts"
+    occupancy: Occupancy
+    # Bed lists only: every bed of the ward as (bed id, held status); unlisted escalation
+    # beds are there as not open.
+    beds: tuple[tuple[int, str], ...] | None = None
+
+
 def occupancy_total(parts: Iterable[Occupancy]) -> Occupancy:
     total = Occupancy()
     for part in parts:

@@ -25,11 +25,10 @@ from .models import (
     WardCurrent,
     WardState,
 )
+from .rules import WardReport
 
 if TYPE_CHECKING:
     from apps.sitreps.models import Submission
-
-    from .sitrep import WardReport
 
 
 def _t(model) -> str:
@@ -142,28 +141,9 @@ def _bed_statuses_apply(
 
 # --------------------------------------------------------------------------- snapshots
 
-# Each ward's latest state at or before %(t)s, summed per (site, bed type). One index probe per
-# ward on (ward_id, as_at); wards without a state by then count in wards_total only.
-_AS_AT_SQL = """
-SELECT {site_col}, w.bed_type, count(*) AS wards_total, count(s.ward_id) AS wards_reporting,
-       coalesce(sum(s.occupied), 0), coalesce(sum(s.vacant), 0),
-       coalesce(sum(s.closed), 0), coalesce(sum(s.escalation_open), 0)
-FROM {ward} w
-JOIN {site} si ON si.id = w.site_id
-JOIN {organisation} o ON o.id = si.organisation_id AND o.kind = ANY(%(kinds)s)
-LEFT JOIN LATERAL (
-    SELECT ws.ward_id, ws.occupied, ws.vacant, ws.closed, ws.escalation_open
-    FROM {ward_state} ws
-    WHERE ws.ward_id = w.id AND ws.as_at <= %(t)s
-    ORDER BY ws.as_at DESC LIMIT 1
-) s ON true
-{where}
-GROUP BY {group}
-"""
-
-
 # Many (site, time) moments in one statement: each site's wards, each one's latest state at
-# or before that moment (``_AS_AT_SQL`` per moment, without a round trip and a plan each).
+# or before that moment, summed per (site, bed type) (one LATERAL probe per ward on
+# (ward_id, as_at), without a round trip and a plan per moment).
 _SITES_AS_AT_SQL = """
 SELECT m.site_id, m.t, w.bed_type, count(*) AS wards_total, count(s.ward_id) AS wards_reporting,
        coalesce(sum(s.occupied), 0), coalesce(sum(s.vacant), 0),
@@ -183,8 +163,9 @@ GROUP BY m.site_id, m.t, w.bed_type
 
 
 def _sites_rows(cursor, *, moments: list[tuple[int, datetime]]) -> dict[datetime, list[tuple]]:
-    """``_as_at_rows(t=t, site_id=site)`` for every (site, t) in ``moments``, in one query;
-    rows grouped by time."""
+    """Each site's wards' latest states at or before each (site, t) of ``moments``, summed per
+    bed type, in one query: ``{t: [(site_id, bed_type, wards_total, wards_reporting,
+    occupied, vacant, closed, escalation_open)]}``."""
     tables = {"ward": _t(Ward), "site": _t(Site), "organisation": _t(Organisation),
               "ward_state": _t(WardState)}  # fmt: skip
     cursor.execute(
@@ -199,26 +180,6 @@ def _sites_rows(cursor, *, moments: list[tuple[int, datetime]]) -> dict[datetime
     for site_id, t, *rest in cursor.fetchall():
         out.setdefault(t, []).append((site_id, *rest))
     return out
-
-
-def _as_at_rows(cursor, *, t: datetime, site_id: int | None) -> list[tuple]:
-    tables = {
-        "ward": _t(Ward),
-        "site": _t(Site),
-        "organisation": _t(Organisation),
-        "ward_state": _t(WardState),
-    }
-    if site_id is None:
-        sql = _AS_AT_SQL.format(**tables, site_col="NULL::bigint", where="", group="w.bed_type")
-    else:
-        sql = _AS_AT_SQL.format(
-            **tables,
-            site_col="w.site_id",
-            where="WHERE w.site_id = %(site)s",
-            group="w.site_id, w.bed_type",
-        )
-    cursor.execute(sql, {"t": t, "site": site_id, "kinds": [str(k) for k in BED_HOLDING_KINDS]})
-    return cursor.fetchall()
 
 
 # The system at many times in one pass, for the wards whose newest state is at or after the
@@ -285,7 +246,9 @@ GROUP BY w.bed_type
 
 
 def _system_rows(cursor, *, times: list[datetime]) -> dict[datetime, list[tuple]]:
-    """``_as_at_rows(site_id=None)`` for every time in ``times``, in two queries."""
+    """The system's wards' latest states at or before each of ``times``, summed per bed type:
+    ``{t: [(None, bed_type, wards_total, wards_reporting, occupied, vacant, closed,
+    escalation_open)]}``, in three queries."""
     import bisect
 
     tables = {"ward": _t(Ward), "site": _t(Site), "organisation": _t(Organisation),

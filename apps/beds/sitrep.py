@@ -1,56 +1,78 @@
-"""Bed sitreps on the one ingest path (apps/sitreps): resolve against the estate, apply, recompute.
+"""The beds sitrep on the one ingest path (``apps.sitreps.registry`` describes the steps).
 
-Registered from ``BedsConfig.ready``.
+``beds_sitrep_resolve`` → ``beds_sitrep_apply`` → ``beds_sitrep_recompute``; registered from
+``BedsConfig.ready``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
-from rest_framework import serializers
 
+from apps.core.exceptions import ApplicationError
+from apps.core.scope import organisation_scope_check
 from apps.sitreps.choices import SitrepKind
-from apps.sitreps.registry import Applied, register
+from apps.sitreps.models import Submission
+from apps.sitreps.registry import Applied, SitrepHandler, register
 
 from . import rules
 from .api.serializers import BedSitrepIn
 from .choices import BED_HOLDING_KINDS, BedStatus, WardStateSource
 from .models import Bed, Organisation, Site, Ward
+from .rules import WardReport
+from .services import occupancy_snapshots_take, ward_states_apply
 
 
 @dataclass(frozen=True)
-class WardReport:
-    """One ward of a valid bed sitrep, resolved against the estate."""
+class BedSitrep:
+    """A bed sitrep resolved against the estate: the site, its time, and each ward's report."""
 
-    ward_id: int
-    ward_code: str
-    source: str
-    occupancy: rules.Occupancy
-    # Bed lists only: every bed of the ward as (bed id, held status); unlisted escalation
-    # beds are there as not open.
-    beds: tuple[tuple[int, str], ...] | None = None
+    site: Site
+    as_at: datetime
+    wards: list[WardReport]
 
 
-def bed_sitrep_resolve(*, site: Site, wards: list[dict[str, Any]]) -> list[WardReport]:
-    """Check every ward item against the estate; raise one ``ValidationError`` naming them all.
+def beds_sitrep_allowed(organisation: Organisation) -> bool:
+    """Only organisations that hold beds (acute and community trusts) send bed sitreps."""
+    return organisation.kind in BED_HOLDING_KINDS
 
-    Two queries whatever the size: the wards named, then the beds of the bed-list wards.
+
+def beds_sitrep_resolve(
+    *, organisation: Organisation, data: dict[str, Any], now: datetime
+) -> BedSitrep:
+    """Check a well-formed bed sitrep against the estate (API.md ``POST sitreps/beds``).
+
+    Raises ``ApplicationError``: ``site`` unknown (400); the site another organisation's (403);
+    every bad ward item named under ``wards.<i>`` (unknown, repeated, not of the site; bed-list
+    errors keyed by the bed's index, core beds left out under ``wards.<i>.beds.missing``;
+    counts breaking the ward's estate under ``wards.<i>.counts``). Three queries whatever the
+    size: the site, the wards named, then the beds of the bed-list wards.
     """
+    code = data["site"]
+    site = Site.objects.select_related("organisation").filter(code=code).first()
+    if site is None:
+        raise ApplicationError({"site": [f"Unknown site {code}."]})
+    organisation_scope_check(
+        organisation_code=organisation.code, owners={site.code: site.organisation.code}
+    )
+    return BedSitrep(site=site, as_at=data["as_at"], wards=_wards_resolve(site, data["wards"]))
+
+
+def _wards_resolve(site: Site, wards: list[dict[str, Any]]) -> list[WardReport]:
     codes = {item["ward"] for item in wards}
     known = {w.code: w for w in Ward.objects.filter(code__in=codes)}
     listed_ward_ids = [
         known[item["ward"]].pk for item in wards if "beds" in item and item["ward"] in known
     ]
     beds_of: dict[int, dict[str, tuple[int, bool]]] = defaultdict(dict)
-    for bed_id, ward_id, code, escalation in Bed.objects.filter(
+    for bed_id, ward_id, bed_code, escalation in Bed.objects.filter(
         ward_id__in=listed_ward_ids
     ).values_list("pk", "ward_id", "code", "escalation"):
-        beds_of[ward_id][code] = (bed_id, escalation)
+        beds_of[ward_id][bed_code] = (bed_id, escalation)
 
     errors: dict[int, dict[str, Any]] = {}
     reports: list[WardReport] = []
@@ -69,19 +91,19 @@ def bed_sitrep_resolve(*, site: Site, wards: list[dict[str, Any]]) -> list[WardR
             errors[i] = {"ward": [f"{code} is not a ward of {site.code}."]}
             continue
         if "beds" in item:
-            report, problems = _resolve_bed_list(ward, item["beds"], beds_of[ward.pk])
+            report, problems = _bed_list_resolve(ward, item["beds"], beds_of[ward.pk])
         else:
-            report, problems = _resolve_counts(ward, item["counts"])
+            report, problems = _counts_resolve(ward, item["counts"])
         if problems:
             errors[i] = problems
         else:
             reports.append(report)
     if errors:
-        raise serializers.ValidationError({"wards": errors})
+        raise ApplicationError({"wards": errors})
     return reports
 
 
-def _resolve_bed_list(
+def _bed_list_resolve(
     ward: Ward, listed: list[tuple[str, str]], estate: dict[str, tuple[int, bool]]
 ) -> tuple[WardReport | None, dict[str, Any]]:
     bed_errors: dict[Any, list[str] | dict[str, list[str]]] = {}
@@ -114,7 +136,7 @@ def _resolve_bed_list(
     return WardReport(ward.pk, ward.code, WardStateSource.BED_LIST, occupancy, beds), {}
 
 
-def _resolve_counts(ward: Ward, counts: dict[str, int]) -> tuple[WardReport | None, dict[str, Any]]:
+def _counts_resolve(ward: Ward, counts: dict[str, int]) -> tuple[WardReport | None, dict[str, Any]]:
     occupancy = rules.Occupancy(
         occupied=counts["occupied"],
         vacant=counts["vacant"],
@@ -129,43 +151,45 @@ def _resolve_counts(ward: Ward, counts: dict[str, int]) -> tuple[WardReport | No
     return WardReport(ward.pk, ward.code, WardStateSource.COUNTS, occupancy), {}
 
 
-class BedsHandler:
-    kind = SitrepKind.BEDS
-    input_serializer = BedSitrepIn
-
-    def allowed(self, organisation: Organisation) -> bool:
-        return organisation.kind in BED_HOLDING_KINDS
-
-    def apply(self, *, submission, data: dict[str, Any]) -> Applied:
-        from .services import ward_states_apply
-
-        site: Site = data["site"]
-        as_at: datetime = data["as_at"]
-        current = ward_states_apply(submission=submission, as_at=as_at, reports=data["wards"])
-        return Applied(
-            response={
-                "site": site.code,
-                "as_at": as_at.isoformat(),
-                "wards": [
-                    {"ward": r.ward_code, "current": r.ward_id in current} for r in data["wards"]
-                ],
-            },
-        )
-
-    def recompute(self, submissions: Iterable) -> set[str]:
-        from .services import occupancy_snapshots_take
-
-        wanted: dict[str, set[datetime]] = defaultdict(set)
-        for sub in submissions:
-            payload = sub.payload or {}
-            as_at = parse_datetime(str(payload.get("as_at", "")))
-            if payload.get("site") and as_at is not None:
-                wanted[payload["site"]].add(as_at)
-        sites = dict(Site.objects.filter(code__in=wanted).values_list("code", "pk"))
-        occupancy_snapshots_take(
-            moments={sites[code]: times for code, times in wanted.items() if code in sites}
-        )
-        return {f"beds:{code}" for code in wanted if code in sites}
+def beds_sitrep_apply(*, submission: Submission, resolved: BedSitrep) -> Applied:
+    """Write each ward's state (inside the ingest transaction). The 201 body names the site,
+    ``as_at`` and, per ward, whether this state is now the ward's current one."""
+    current = ward_states_apply(submission=submission, as_at=resolved.as_at, reports=resolved.wards)
+    return Applied(
+        response={
+            "site": resolved.site.code,
+            "as_at": resolved.as_at.isoformat(),
+            "wards": [
+                {"ward": r.ward_code, "current": r.ward_id in current} for r in resolved.wards
+            ],
+        },
+    )
 
 
-register(BedsHandler())
+def beds_sitrep_recompute(submissions: list[Submission]) -> set[str]:
+    """Occupancy snapshots of each site reported, at each ``as_at`` reported (idempotent).
+
+    Returns ``beds:<site code>`` for each site."""
+    wanted: dict[str, set[datetime]] = defaultdict(set)
+    for sub in submissions:
+        payload = sub.payload or {}
+        as_at = parse_datetime(str(payload.get("as_at", "")))
+        if payload.get("site") and as_at is not None:
+            wanted[payload["site"]].add(as_at)
+    sites = dict(Site.objects.filter(code__in=wanted).values_list("code", "pk"))
+    occupancy_snapshots_take(
+        moments={sites[code]: times for code, times in wanted.items() if code in sites}
+    )
+    return {f"beds:{code}" for code in wanted if code in sites}
+
+
+register(
+    SitrepHandler(
+        kind=SitrepKind.BEDS.value,
+        input_serializer=BedSitrepIn,
+        allowed=beds_sitrep_allowed,
+        resolve=beds_sitrep_resolve,
+        apply=beds_sitrep_apply,
+        recompute=beds_sitrep_recompute,
+    )
+)

@@ -8,8 +8,8 @@ class BoardConfig(AppConfig):
     verbose_name = "Board"
 
     def ready(self) -> None:
+        from apps.core.events import figures_changed
         from apps.escalation.signals import alerts_changed
-        from apps.sitreps.pipeline import figures_changed
 
         from .events import board_publish
 

@@ -23,11 +23,11 @@ from apps.beds.selectors import (
     board_sites,
     occupancy_by_bed_type,
 )
+from apps.core.figures import figures_version
 from apps.discharge.selectors import board_mofd, mofd_count_by_site
 from apps.emergency.selectors import board_emergency
 from apps.escalation.selectors import board_escalation, figures_build
 from apps.feeds.selectors import feeds_board
-from apps.sitreps.pipeline import figures_version
 from apps.virtualwards.selectors import board_virtual_wards
 
 

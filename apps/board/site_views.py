@@ -9,11 +9,10 @@ is a fixed number of queries, whatever the number of wards or beds.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +23,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from apps.ambulance.rules import local_day
 from apps.ambulance.selectors import board_handovers, site_arrivals_today, site_lost_hours_history
 from apps.beds.choices import BedStatus, BedType, WardStateSource
 from apps.beds.models import Bed, BedCurrent, Organisation, Site
@@ -39,6 +37,7 @@ from apps.beds.selectors import (
     site_occupancy_history,
     site_wards,
 )
+from apps.core.localtime import local_date, local_midnight, local_time
 from apps.discharge.choices import Pathway
 from apps.discharge.rules import DAYS_7, DAYS_21, days_mofd, nhs_number_display, plan_status
 from apps.discharge.selectors import board_mofd, site_mofd_patients
@@ -50,7 +49,6 @@ from apps.virtualwards.selectors import board_virtual_wards
 
 from . import charts
 
-LOCAL = ZoneInfo("Europe/London")
 BED_HISTORY_LIMIT = 100
 OCCUPANCY_DAYS = 7
 LOST_HOURS_DAYS = 30
@@ -293,7 +291,7 @@ class SitePage:
     # ------------------------------------------------------------------ MOFD patients
     @cached_property
     def mofd(self) -> dict[str, Any]:
-        today = local_day(self.now)
+        today = local_date(self.now)
         rows = []
         for p in site_mofd_patients(site=self.site):
             rows.append(
@@ -336,7 +334,7 @@ class SitePage:
         if not self.is_hospital:
             return None
         history = site_lost_hours_history(
-            site=self.site, today=local_day(self.now), days=LOST_HOURS_DAYS
+            site=self.site, today=local_date(self.now), days=LOST_HOURS_DAYS
         )
         return lost_hours_chart(
             [(d["date"], d["lost_hours"]) for d in history],
@@ -379,10 +377,6 @@ def bed_cells(beds: list[BedRow], *, href: str) -> SafeString:
 # --------------------------------------------------------------------------- chart data
 
 
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(LOCAL)
-
-
 def occupancy_chart(
     points: list[tuple[datetime, float | None]],
     *,
@@ -404,9 +398,9 @@ def occupancy_chart(
     y_lo = max(0, (int(low) - 3) // 10 * 10)
     y_ticks = [(v, f"{v:g}%") for v in charts.nice_ticks(y_lo, 100, 4)]
     midnights = []
-    day = _local(start).date() + timedelta(days=1)
-    while day <= _local(now).date():
-        midnight = datetime.combine(day, time(0), tzinfo=LOCAL)
+    day = local_time(start).date() + timedelta(days=1)
+    while day <= local_time(now).date():
+        midnight = local_midnight(day)
         midnights.append((midnight.timestamp(), f"{midnight:%a} {midnight.day}"))
         day += timedelta(days=1)
     latest = values[-1]
@@ -417,9 +411,8 @@ def occupancy_chart(
     )
     first = points[0][0]
     if first > start:
-        summary += (
-            f" Readings only since {_local(first):%a} {_local(first).day} {_local(first):%b %H:%M}."
-        )
+        since = local_time(first)
+        summary += f" Readings only since {since:%a} {since.day} {since:%b %H:%M}."
     svg = charts.line_chart(
         series,
         chart_id=chart_id,
@@ -437,7 +430,7 @@ def occupancy_chart(
     table: dict[Any, list[float]] = {}
     for t, pct in points:
         if pct is not None and t >= start:
-            table.setdefault(_local(t).date(), []).append(pct)
+            table.setdefault(local_time(t).date(), []).append(pct)
     rows = [
         {"date": d, "low": min(v), "high": max(v), "last": v[-1], "readings": len(v)}
         for d, v in sorted(table.items())

@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from apps.sitreps.pipeline import figures_version
+from apps.core.events import broadcaster
+from apps.core.figures import figures_version
 
-from .events import broadcaster
 from .selectors import board_build_cached
 from .tiles import site_tile, site_tiles
 

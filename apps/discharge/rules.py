@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
+
+from apps.core.localtime import local_day_end
 
 from .choices import Pathway, PlanStatus
 
-LOCAL = ZoneInfo("Europe/London")
 NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 DAYS_7 = 7
 DAYS_21 = 21
@@ -38,25 +38,10 @@ def nhs_number_display(value: str, *, masked: bool) -> str:
 
 
 # --------------------------------------------------------------------------- days
-def local_date(moment: datetime) -> date:
-    """The Europe/London day a moment belongs to."""
-    return moment.astimezone(LOCAL).date()
-
-
-def day_start(day: date) -> datetime:
-    """Local midnight at the start of ``day``, in UTC (days are 23 or 25 h on clock changes)."""
-    return datetime.combine(day, time(0), tzinfo=LOCAL).astimezone(UTC)
-
-
-def day_end(day: date) -> datetime:
-    """The end of local ``day`` (exclusive): the start of the next one."""
-    return day_start(day + timedelta(days=1))
-
-
 def list_in_force(as_ats: Iterable[datetime], day: date) -> datetime | None:
     """Of an organisation's list times, the one used for ``day``: the latest on or before
     the end of that local day. Later lists never change an earlier day."""
-    end = day_end(day)
+    end = local_day_end(day)
     return max((t for t in as_ats if t < end), default=None)
 
 

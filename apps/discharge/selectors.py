@@ -10,9 +10,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from apps.beds.choices import S1_KINDS
 from apps.beds.models import Organisation, Site
+from apps.core.localtime import local_day_end, local_today
 from apps.sitreps.choices import Outcome, SitrepKind
 from apps.sitreps.models import Submission
 
+from .api.serializers import MofdListIn
 from .choices import Pathway, PlanStatus
 from .models import MofdList, MofdPatient, S1Frozen
 from .rules import (
@@ -20,9 +22,7 @@ from .rules import (
     DAYS_21,
     Patient,
     S1Figures,
-    day_end,
     list_in_force,
-    local_date,
     s1_compute,
     s1_table,
 )
@@ -59,7 +59,7 @@ def s1_organisations() -> list[tuple[int, str, str]]:
 def s1_build(*, day: date) -> dict[str, Any]:
     """The S1 of local ``day`` from the stored lists (three queries whatever the estate)."""
     organisations = s1_organisations()
-    end, previous_end = day_end(day), day_end(day - timedelta(days=1))
+    end, previous_end = local_day_end(day), local_day_end(day - timedelta(days=1))
     counts = (
         MofdPatient.objects.filter(mofd_list__in=lists_in_force(before=end))
         .order_by()
@@ -113,12 +113,11 @@ def s1_for_day(*, day: date) -> dict[str, Any]:
 def s1_rebuild_from_archive(*, day: date, received_by: datetime | None = None) -> dict[str, Any]:
     """The S1 of ``day`` replayed from the archived discharge submissions, not the stored lists.
 
-    Each accepted payload goes through the same input serializer again; a later submission with
-    the same (organisation, ``as_at``) replaces the earlier one, as on ingest. ``received_by``
-    limits the replay to what had arrived by then (e.g. when the day was frozen).
+    Each accepted payload goes through the same input serializer (its shape) again; a later
+    submission with the same (organisation, ``as_at``) replaces the earlier one, as on ingest.
+    ``received_by`` limits the replay to what had arrived by then (e.g. when the day was
+    frozen).
     """
-    from .api.serializers import MofdListIn
-
     submissions = (
         Submission.objects.filter(kind=SitrepKind.DISCHARGE, outcome=Outcome.ACCEPTED)
         .select_related("organisation")
@@ -128,9 +127,7 @@ def s1_rebuild_from_archive(*, day: date, received_by: datetime | None = None) -
         submissions = submissions.filter(received_at__lte=received_by)
     held: dict[str, dict[datetime, list[Patient]]] = defaultdict(dict)
     for sub in submissions:
-        parsed = MofdListIn(
-            data=sub.payload, context={"organisation": sub.organisation, "now": sub.received_at}
-        )
+        parsed = MofdListIn(data=sub.payload, context={"now": sub.received_at})
         if not parsed.is_valid():
             raise ValueError(f"Archived submission {sub.pk} no longer parses: {parsed.errors}")
         data = parsed.validated_data
@@ -165,7 +162,7 @@ def board_mofd(*, now: datetime) -> dict[str, Any]:
     """``{"system": block, "organisations": {org_id: block}}`` over each organisation's current
     list (one query). An organisation that never sent a list is absent (unknown, not zero);
     ``system`` is ``None`` until some list is held."""
-    day = local_date(now)
+    day = local_today(now)
     rows = list(
         MofdList.objects.filter(pk__in=lists_in_force())
         .order_by()

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.db.models import Max, Min
 
 from apps.beds.models import Organisation
+from apps.core.localtime import local_date, local_today
 from apps.sitreps.models import Submission
 
 from .models import Discharge, MofdList, MofdPatient, S1Frozen
-from .rules import local_date
 from .selectors import s1_build
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def s1_freeze_due(*, now: datetime) -> list[date]:
 
     Safe to run often and to miss runs: each call catches up, and freezing is idempotent.
     """
-    yesterday = local_date(now) - timedelta(days=1)
+    yesterday = local_today(now) - timedelta(days=1)
     bounds = MofdList.objects.aggregate(first=Min("as_at"))
     if bounds["first"] is None:
         return []

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET
 from apps.accounts.choices import AuditAction, Role
 from apps.accounts.services import audit_record
 from apps.beds.models import System
+from apps.core.localtime import local_today
 
 from .exports import s1_csv, s1_xlsx
 from .forms import MofdPatientFilter
-from .rules import days_mofd, local_date, nhs_number_display, plan_status
+from .rules import days_mofd, nhs_number_display, plan_status
 from .selectors import mofd_patients_current, s1_for_day
 
 PAGE_SIZE = 50
@@ -67,7 +68,7 @@ def s1_export_xlsx(request, day: date):
 
 @require_GET
 def patients(request):
-    today = local_date(timezone.now())
+    today = local_today(timezone.now())
     form = MofdPatientFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     found = mofd_patients_current(

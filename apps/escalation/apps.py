@@ -6,7 +6,7 @@ class EscalationConfig(AppConfig):
     verbose_name = "Escalation (rules, alerts, OPEL)"
 
     def ready(self) -> None:
-        from apps.sitreps.pipeline import figures_changed
+        from apps.core.events import figures_changed
 
         from .receivers import evaluation_request
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from .choices import RuleCode, ScopeKind, Severity, TransitionKind
+from .rules import RULE_DEFINITIONS
 
 
 class EscalationRule(models.Model):
@@ -53,8 +54,6 @@ class EscalationRule(models.Model):
         return self.get_code_display()
 
     def clean(self) -> None:
-        from .rules import RULE_DEFINITIONS
-
         definition = RULE_DEFINITIONS.get(self.code)
         if definition is None or self.red is None or self.amber is None:
             return

@@ -7,6 +7,7 @@ from django.utils import timezone
 from .models import Feed
 from .rules import headers_masked, url_for_display
 from .services import feeds_mark_due
+from .tasks import pull_due_feeds
 
 
 @admin.register(Feed)
@@ -65,7 +66,5 @@ class FeedAdmin(admin.ModelAdmin):
 
 def _kick_puller() -> None:
     """Best effort: without a broker the next beat (15 s) claims them anyway."""
-    from .tasks import pull_due_feeds
-
     with contextlib.suppress(Exception):
         pull_due_feeds.apply_async(retry=False)

@@ -9,7 +9,7 @@ class SitrepsConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
-        from .pipeline import figures_version_bump
+        from apps.core.figures import figures_version_bump
 
         # Edits that change what the board shows without a sitrep (the estate in the admin or
         # from load_estate, rule thresholds, feeds) also move the figures version on.

@@ -1,15 +1,37 @@
-"""Each kind of sitrep plugs into the one ingest path with a handler.
+"""Each kind of sitrep plugs into the one ingest path (``apps.sitreps.services.sitrep_ingest``)
+with a ``SitrepHandler``: the same four steps, under the same names, for every kind.
 
-A handler validates with its input serializer (context: ``organisation``, ``now``), applies the
-validated data inside the ingest transaction, and recomputes derived figures afterwards.
-Scope failures (another organisation's site, ward...) raise ``ScopeError`` from validation.
+1. ``input_serializer`` — the body's **shape only** (types, required fields, lengths, choices,
+   formats). No database, no organisation, no cross-item rules: a body that passes is
+   well-formed, not yet acceptable.
+2. ``resolve(*, organisation, data, now)`` — everything else that can refuse the sitrep, before
+   anything is written: the organisation-scope check (``apps.core.scope.
+   organisation_scope_check``, 403), the estate checks (unknown site/ward/bed...) and the
+   domain rules (from the app's ``rules.py``). It raises ``apps.core.exceptions.
+   ApplicationError`` (400 with DRF-style field paths such as ``wards.2.ward``, or 403 via
+   ``ApplicationError.forbidden``) and returns what ``apply`` needs (model objects, not codes).
+3. ``apply(*, submission, resolved)`` — writes, inside the ingest transaction (with the
+   archived ``Submission``); returns ``Applied`` (extra fields of the 201 body).
+4. ``recompute(submissions)`` — after commit, from the recompute outbox: refresh derived
+   figures for these accepted submissions. Idempotent. Returns the names of what changed
+   (``"beds:RWE-LRI"``, ``"mofd:RWE"``...) for the live board and the alert evaluation.
+
+Plus ``allowed(organisation)``: may this organisation send this kind at all (403 otherwise)?
+
+**Naming.** Each app keeps its plug-in in ``apps/<app>/sitrep.py``: the functions
+``<kind>_sitrep_resolve``, ``<kind>_sitrep_apply`` and ``<kind>_sitrep_recompute`` (``<kind>``
+is the ``SitrepKind`` value: ``beds``, ``handovers``, ``discharge``, ``virtual_wards``), which
+call the app's ``rules``/``selectors``/``services``, and ends with
+``register(SitrepHandler(kind=..., input_serializer=..., allowed=..., resolve=...,
+apply=..., recompute=...))``. The app's ``AppConfig.ready`` imports ``sitrep``. Serializers
+and services never import ``sitrep`` (no cycles).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
@@ -27,34 +49,38 @@ class Applied:
     response: dict[str, Any] = field(default_factory=dict)
 
 
-class SitrepHandler(Protocol):
+@dataclass(frozen=True)
+class SitrepHandler:
+    """One kind's plug-in: the four steps (see the module docstring for each one's contract).
+
+    - ``allowed(organisation) -> bool``
+    - ``resolve(*, organisation, data, now) -> resolved`` (raises ``ApplicationError``)
+    - ``apply(*, submission, resolved) -> Applied``
+    - ``recompute(submissions: list[Submission]) -> set[str]``
+    """
+
     kind: str
     input_serializer: type[serializers.Serializer]
-
-    def allowed(self, organisation: Organisation) -> bool:
-        """May this organisation send this kind at all? (403 otherwise)."""
-
-    def apply(self, *, submission: Submission, data: dict[str, Any]) -> Applied:
-        """Write the validated sitrep; runs inside the ingest transaction."""
-
-    def recompute(self, submissions: Iterable[Submission]) -> set[str]:
-        """Refresh derived figures for these accepted submissions; idempotent.
-
-        Returns the names of what changed (e.g. ``"beds:RWE-LRI"``) for the live board.
-        """
+    allowed: Callable[[Organisation], bool]
+    resolve: Callable[..., Any]
+    apply: Callable[..., Applied]
+    recompute: Callable[[list[Submission]], set[str]]
 
 
 _handlers: dict[str, SitrepHandler] = {}
 
 
 def register(handler: SitrepHandler) -> SitrepHandler:
-    _handlers[handler.kind] = handler
+    """Plug ``handler`` in for its kind (replacing any before it)."""
+    _handlers[str(handler.kind)] = handler
     return handler
 
 
 def handler_for(kind: str) -> SitrepHandler:
+    """The handler of ``kind``; ``KeyError`` if none is registered."""
     return _handlers[kind]
 
 
 def handlers() -> dict[str, SitrepHandler]:
+    """Every registered handler by kind (a copy)."""
     return dict(_handlers)

@@ -1,4 +1,6 @@
-"""The one ingest path: validate → archive → apply (one transaction) → recompute on commit."""
+"""The one ingest path: shape → resolve → archive + apply (one transaction) → recompute on commit.
+
+The steps are each kind's ``SitrepHandler`` (``registry``)."""
 
 from __future__ import annotations
 
@@ -11,14 +13,14 @@ from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
-from rest_framework import exceptions
 
 from apps.beds.models import Organisation
+from apps.core.exceptions import ApplicationError
 
 from .choices import Outcome, Source
 from .models import Submission
-from .pipeline import recompute_request
 from .registry import handler_for
+from .tasks import recompute_request
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +115,10 @@ def sitrep_ingest(
     source: str = Source.API,
     now: datetime | None = None,
 ) -> IngestResult:
-    """Validate, archive and apply one sitrep. Never raises for bad input: the result says."""
+    """Shape, resolve, archive and apply one sitrep (its kind's ``SitrepHandler`` steps).
+
+    Never raises for bad input: the result says (400/403 archived as rejected, like 201).
+    """
     handler = handler_for(kind)
     now = now or timezone.now()
     idempotency_key = (idempotency_key or "").strip()[:200] or None
@@ -162,26 +167,23 @@ def sitrep_ingest(
             errors={"detail": f"{organisation.code} may not send {kind} sitreps."},
         )
 
-    serializer = handler.input_serializer(
-        data=parsed, context={"organisation": organisation, "now": now}
-    )
-    try:
-        valid = serializer.is_valid()
-    except exceptions.PermissionDenied as exc:
-        return _archive_rejection(
-            common=common,
-            status=403,
-            errors={"detail": str(exc.detail)},
-            idempotency_key=idempotency_key,
-        )
-    if not valid:
+    serializer = handler.input_serializer(data=parsed, context={"now": now})
+    if not serializer.is_valid():
         return _archive_rejection(
             common=common, status=400, errors=serializer.errors, idempotency_key=idempotency_key
+        )
+    try:
+        resolved = handler.resolve(
+            organisation=organisation, data=serializer.validated_data, now=now
+        )
+    except ApplicationError as exc:
+        return _archive_rejection(
+            common=common, status=exc.status, errors=exc.detail, idempotency_key=idempotency_key
         )
 
     for attempt in range(1, APPLY_ATTEMPTS + 1):
         try:
-            return _apply(handler, common, serializer.validated_data, idempotency_key)
+            return _apply(handler, common, resolved, idempotency_key)
         except IntegrityError as exc:
             constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
             if constraint == IDEMPOTENCY_CONSTRAINT:
@@ -202,12 +204,12 @@ def sitrep_ingest(
     raise AssertionError("unreachable")
 
 
-def _apply(handler, common, data, idempotency_key) -> IngestResult:
+def _apply(handler, common, resolved, idempotency_key) -> IngestResult:
     with transaction.atomic():
         sub = Submission.objects.create(
             **common, idempotency_key=idempotency_key, outcome=Outcome.ACCEPTED, status_code=201
         )
-        applied = handler.apply(submission=sub, data=data)
+        applied = handler.apply(submission=sub, resolved=resolved)
         body = {"submission": sub.pk, **applied.response}
         Submission.objects.filter(pk=sub.pk).update(response=body)
         transaction.on_commit(recompute_request)

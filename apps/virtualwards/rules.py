@@ -5,12 +5,11 @@ No ORM and no clock: callers pass counts, populations, months and ``now``.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
+
+from apps.core.localtime import local_date, local_midnight
 
 from .choices import Per100kBand, UtilisationBand
-
-LONDON = ZoneInfo("Europe/London")
 
 # National ambitions for virtual wards (NHS England, 2022/23 to 2023/24).
 UTILISATION_AMBITION_PCT = 80
@@ -90,9 +89,9 @@ def months_between(first: date, last: date) -> list[date]:
 
 def month_end(month: date) -> datetime:
     """The instant a month ends: local (Europe/London) midnight starting the next month."""
-    return datetime.combine(next_month(month), time(0), tzinfo=LONDON)
+    return local_midnight(next_month(month))
 
 
 def local_month(moment: datetime) -> date:
     """The month (first day) that ``moment`` falls in, in Europe/London."""
-    return month_start(moment.astimezone(LONDON).date())
+    return month_start(local_date(moment))

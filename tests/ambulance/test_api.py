@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.ambulance.models import Handover, HandoverDaily
-from apps.ambulance.rules import local_day
+from apps.core.localtime import local_date
 from apps.sitreps.choices import Outcome
 from apps.sitreps.models import Submission
 from apps.sitreps.pipeline import submissions_recompute
@@ -59,7 +59,7 @@ def test_an_ambulance_service_posts_arrivals(ambulance, t0):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["handovers"] == 2 and body["days"] == [local_day(t0).isoformat()]
+    assert body["handovers"] == 2 and body["days"] == [local_date(t0).isoformat()]
     submission = Submission.objects.get(pk=body["submission"])
     assert submission.outcome == Outcome.ACCEPTED and submission.payload["handovers"][0]["incident"]
     first = Handover.objects.get(incident="RX9-1")
@@ -247,17 +247,17 @@ def test_the_recompute_writes_each_hospital_sites_day_and_is_idempotent(ambulanc
     )
     changed = submissions_recompute([response.json()["submission"]])
     assert changed == {"handovers:RWE-LRI"}
-    day = local_day(t0)
+    day = local_date(t0)
     lri = HandoverDaily.objects.get(site__code="RWE-LRI", date=day)
     assert (lri.arrivals, lri.handed_over, lri.over_60, float(lri.lost_hours)) == (2, 2, 1, 1.0)
     assert lri.mean_handover_min == 42.5
     assert HandoverDaily.objects.get(site__code="RWE-GH", date=day).arrivals == 0
     assert not HandoverDaily.objects.filter(site__code="RT5-CCH").exists()
 
-    from apps.ambulance.sitrep import HandoversHandler
+    from apps.ambulance.sitrep import handovers_sitrep_recompute
 
     rows = list(HandoverDaily.objects.values("site", "date", "arrivals", "lost_hours"))
-    HandoversHandler().recompute(Submission.objects.filter(outcome=Outcome.ACCEPTED))
+    handovers_sitrep_recompute(list(Submission.objects.filter(outcome=Outcome.ACCEPTED)))
     assert list(HandoverDaily.objects.values("site", "date", "arrivals", "lost_hours")) == rows
     assert HandoverDaily.objects.count() == 2
 
@@ -268,15 +268,15 @@ def test_a_correction_moving_an_arrival_to_another_day_refreshes_both_days(ambul
     submissions_recompute([first.json()["submission"]])
     second = post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=40)))
     assert second.json()["days"] == sorted(
-        {local_day(earlier).isoformat(), local_day(t0).isoformat()}
+        {local_date(earlier).isoformat(), local_date(t0).isoformat()}
     )
     submissions_recompute([second.json()["submission"]])
-    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_day(earlier)).arrivals == 0
-    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_day(t0)).arrivals == 1
+    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_date(earlier)).arrivals == 0
+    assert HandoverDaily.objects.get(site__code="RWE-LRI", date=local_date(t0)).arrivals == 1
 
 
 def test_a_correction_moving_an_arrival_to_another_site_refreshes_both_sites(ambulance, t0):
-    day = local_day(t0)
+    day = local_date(t0)
     first = post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=40)))
     submissions_recompute([first.json()["submission"]])
     assert HandoverDaily.objects.get(site__code="RWE-LRI", date=day).arrivals == 1
@@ -289,7 +289,7 @@ def test_a_correction_moving_an_arrival_to_another_site_refreshes_both_sites(amb
 
 
 def test_a_recompute_refreshes_only_the_sites_touched_and_gives_the_rest_zeros(ambulance, t0):
-    day = local_day(t0)
+    day = local_date(t0)
     response = post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=20)))
     with CaptureQueriesContext(connection) as ctx:
         submissions_recompute([response.json()["submission"]])

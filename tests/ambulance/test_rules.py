@@ -1,6 +1,6 @@
 """DOMAIN.md "Ambulance handovers and lost hours": fixed clock, no database."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from apps.ambulance import rules
@@ -102,30 +102,6 @@ def test_it_counts_whole_minutes_waited():
 def test_release_to_respond_is_breached_beyond_45_minutes():
     assert not rules.release_to_respond_breached(45, limit_min=45)
     assert rules.release_to_respond_breached(46, limit_min=45)
-
-
-def test_the_day_clocks_go_forward_is_23_hours():
-    start, end = rules.local_day_bounds(date(2026, 3, 29))
-    assert start == datetime(2026, 3, 29, 0, 0, tzinfo=UTC)
-    assert end == datetime(2026, 3, 29, 23, 0, tzinfo=UTC)
-    assert end - start == timedelta(hours=23)
-
-
-def test_the_day_clocks_go_back_is_25_hours():
-    start, end = rules.local_day_bounds(date(2026, 10, 25))
-    assert start == datetime(2026, 10, 24, 23, 0, tzinfo=UTC)
-    assert end == datetime(2026, 10, 26, 0, 0, tzinfo=UTC)
-    assert end - start == timedelta(hours=25)
-
-
-def test_an_ordinary_summer_day_runs_from_2300_utc():
-    start, end = rules.local_day_bounds(date(2026, 7, 1))
-    assert (start, end - start) == (datetime(2026, 6, 30, 23, 0, tzinfo=UTC), timedelta(days=1))
-
-
-def test_it_dates_an_arrival_by_its_local_day():
-    assert rules.local_day(datetime(2026, 7, 1, 23, 30, tzinfo=UTC)) == date(2026, 7, 2)
-    assert rules.local_day(datetime(2026, 10, 25, 23, 30, tzinfo=UTC)) == date(2026, 10, 25)
 
 
 def test_a_handover_across_the_clock_change_is_timed_in_real_minutes():

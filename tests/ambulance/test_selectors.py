@@ -20,6 +20,7 @@ from apps.ambulance.selectors import (
 )
 from apps.ambulance.services import handover_days_refresh, handovers_live_refresh
 from apps.beds.models import Organisation, Site
+from apps.core.localtime import local_day_bounds
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_the_sql_figures_agree_with_the_rule_functions(arrival, settings, seed):
     settings.SCC_HANDOVER_STANDARD_MIN = 15 if seed != 3 else 20
     random_arrivals(arrival, random.Random(seed), around=NOW, n=300)
     for day in (date(2026, 10, 24), date(2026, 10, 25), date(2026, 10, 26)):
-        start, end = rules.local_day_bounds(day)
+        start, end = local_day_bounds(day)
         for site_day in day_totals_by_site(day=day, now=NOW):
             held = Handover.objects.filter(
                 site_id=site_day.site_id, arrived_at__gte=start, arrived_at__lt=end
@@ -172,7 +173,7 @@ def test_a_crew_waiting_across_midnight_accrues_to_the_day_it_arrived(arrival):
 
 def test_the_beat_task_tells_the_board_while_crews_wait(arrival, settings):
     from apps.ambulance.tasks import refresh_live_waits
-    from apps.sitreps.pipeline import figures_changed
+    from apps.core.events import figures_changed
 
     seen = []
 

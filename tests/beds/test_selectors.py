@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.beds.choices import BED_HOLDING_KINDS
 from apps.beds.models import (
     Bed,
     OccupancySnapshot,
@@ -245,10 +246,41 @@ def test_site_occupancy_history_covers_the_window_from_its_left_edge(estate):
     assert [s.occupied for s in history] == [6, 7, 8]
 
 
+# The plain definition the one-pass statements are checked against: each ward's latest state at
+# or before %(t)s, summed per (site, bed type), one moment at a time.
+_AS_AT_SQL = """
+SELECT {site_col}, w.bed_type, count(*) AS wards_total, count(s.ward_id) AS wards_reporting,
+       coalesce(sum(s.occupied), 0), coalesce(sum(s.vacant), 0),
+       coalesce(sum(s.closed), 0), coalesce(sum(s.escalation_open), 0)
+FROM beds_ward w
+JOIN beds_site si ON si.id = w.site_id
+JOIN beds_organisation o ON o.id = si.organisation_id AND o.kind = ANY(%(kinds)s)
+LEFT JOIN LATERAL (
+    SELECT ws.ward_id, ws.occupied, ws.vacant, ws.closed, ws.escalation_open
+    FROM beds_wardstate ws
+    WHERE ws.ward_id = w.id AND ws.as_at <= %(t)s
+    ORDER BY ws.as_at DESC LIMIT 1
+) s ON true
+{where}
+GROUP BY {group}
+"""
+
+
+def _as_at_rows(cursor, *, t, site_id: int | None) -> list[tuple]:
+    if site_id is None:
+        sql = _AS_AT_SQL.format(site_col="NULL::bigint", where="", group="w.bed_type")
+    else:
+        sql = _AS_AT_SQL.format(
+            site_col="w.site_id", where="WHERE w.site_id = %(site)s", group="w.site_id, w.bed_type"
+        )
+    cursor.execute(sql, {"t": t, "site": site_id, "kinds": [str(k) for k in BED_HOLDING_KINDS]})
+    return cursor.fetchall()
+
+
 def test_system_snapshots_at_many_times_equal_the_sum_of_states_in_force_at_each(estate):
     """The one-pass system figures (unchanged wards summed once, changed wards probed) against
     the plain definition: every ward's latest state at or before t, summed by bed type."""
-    from apps.beds.services import _as_at_rows, _sites_rows, _system_rows
+    from apps.beds.services import _sites_rows, _system_rows
 
     t = hours_ago(6)
     _ingest(sitrep("RWE-GH", t, counts("GH-W15", occupied=20, vacant=8)))  # unchanged later

@@ -270,10 +270,10 @@ def test_trends_draw_occupancy_with_the_standard_and_lost_hours(scc_client, arri
     post_beds(sitrep("RWE-LRI", hours_ago(2), counts("LRI-W23", occupied=5, vacant=5)))
     now = timezone.now()
     arrival("RWE-LRI", now - timedelta(minutes=80), handover_at=now - timedelta(minutes=20))
-    from apps.ambulance.rules import local_day
     from apps.ambulance.services import handover_days_refresh
+    from apps.core.localtime import local_date
 
-    handover_days_refresh(days={local_day(now)}, now=now)
+    handover_days_refresh(days={local_date(now)}, now=now)
     html = panel(scc_client, "trends").content.decode()
     assert html.count('role="img"') == 2
     assert "92% standard" in html and 'class="chart-ref"' in html

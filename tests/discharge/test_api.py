@@ -3,8 +3,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from apps.core.localtime import local_date
 from apps.discharge.models import Discharge, MofdList, MofdPatient
-from apps.discharge.rules import local_date
 from apps.sitreps.choices import Outcome
 from apps.sitreps.models import Submission
 

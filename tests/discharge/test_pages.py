@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 
 from apps.accounts.choices import AuditAction
 from apps.accounts.models import AuditEvent
-from apps.discharge.rules import Patient, local_date
+from apps.core.localtime import local_date
+from apps.discharge.rules import Patient
 
 from .factories import SEED_AS_AT, SEED_DAY, post_list, seed_patients
 

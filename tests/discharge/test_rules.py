@@ -2,14 +2,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from apps.core.localtime import local_date, local_day_end
 from apps.discharge.choices import PlanStatus
 from apps.discharge.rules import (
     Patient,
     S1Figures,
-    day_end,
     days_mofd,
     list_in_force,
-    local_date,
     nhs_number_display,
     nhs_number_valid,
     plan_status,
@@ -121,9 +120,9 @@ def test_a_list_late_on_the_autumn_clock_change_day_belongs_to_that_day():
     as_at = datetime(2026, 10, 25, 23, 30, tzinfo=UTC)  # 23:30 GMT on the 25th
     assert local_date(as_at) == date(2026, 10, 25)
     assert list_in_force([as_at], date(2026, 10, 25)) == as_at
-    assert day_end(date(2026, 10, 25)) == datetime(2026, 10, 26, 0, 0, tzinfo=UTC)
+    assert local_day_end(date(2026, 10, 25)) == datetime(2026, 10, 26, 0, 0, tzinfo=UTC)
     # 25 hours long: it started at 23:00 UTC on the 24th (BST).
-    assert day_end(date(2026, 10, 24)) == datetime(2026, 10, 24, 23, 0, tzinfo=UTC)
+    assert local_day_end(date(2026, 10, 24)) == datetime(2026, 10, 24, 23, 0, tzinfo=UTC)
 
 
 def test_a_list_late_on_the_spring_clock_change_day_belongs_to_the_next_day():
@@ -131,7 +130,7 @@ def test_a_list_late_on_the_spring_clock_change_day_belongs_to_the_next_day():
     assert local_date(as_at) == date(2026, 3, 30)
     assert list_in_force([as_at], date(2026, 3, 29)) is None
     assert list_in_force([as_at], date(2026, 3, 30)) == as_at
-    assert day_end(date(2026, 3, 29)) == datetime(2026, 3, 29, 23, 0, tzinfo=UTC)  # 23 h day
+    assert local_day_end(date(2026, 3, 29)) == datetime(2026, 3, 29, 23, 0, tzinfo=UTC)  # 23 h day
 
 
 def test_the_list_in_force_is_the_latest_before_the_end_of_the_day_never_a_later_one():

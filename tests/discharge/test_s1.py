@@ -16,7 +16,7 @@ from apps.discharge.selectors import (
     site_mofd_patients,
 )
 from apps.discharge.services import s1_freeze_due
-from apps.discharge.sitrep import DischargeHandler
+from apps.discharge.sitrep import discharge_sitrep_allowed
 from apps.sitreps.pipeline import submissions_recompute
 
 from .factories import SEED_AS_AT, SEED_DAY, post_list, seed_patients
@@ -173,8 +173,8 @@ def test_recompute_is_idempotent_and_names_the_organisation(estate):
     result = post_list("RWE", at("2026-11-22T08:00:00+00:00"), [])
     assert submissions_recompute([result.submission_id]) == {"mofd:RWE"}
     assert submissions_recompute([result.submission_id]) == set()
-    assert DischargeHandler().allowed(Organisation.objects.get(code="OOA"))
-    assert not DischargeHandler().allowed(Organisation.objects.get(code="RX9"))
+    assert discharge_sitrep_allowed(Organisation.objects.get(code="OOA"))
+    assert not discharge_sitrep_allowed(Organisation.objects.get(code="RX9"))
 
 
 # --------------------------------------------------------------------------- board

@@ -12,7 +12,7 @@ from apps.accounts.choices import AuditAction
 from apps.accounts.models import AuditEvent
 from apps.accounts.services import user_create
 from apps.escalation.models import Alert, AlertTransition, EscalationRule
-from apps.escalation.receivers import EVALUATIONS, evaluation_request
+from apps.escalation.receivers import evaluation_request
 from apps.escalation.services import (
     AlertNotOpen,
     EmptyNote,
@@ -20,6 +20,7 @@ from apps.escalation.services import (
     alerts_evaluate,
     transitions_notify,
 )
+from apps.escalation.tasks import EVALUATIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -315,7 +316,7 @@ def _queued_evaluations(monkeypatch) -> list:
 def test_figures_changed_queues_one_evaluation_for_a_burst(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    from apps.sitreps.pipeline import figures_changed
+    from apps.core.events import figures_changed
 
     queued = _queued_evaluations(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
@@ -340,7 +341,7 @@ def test_a_change_rolled_back_queues_no_evaluation(monkeypatch, django_capture_o
 
 
 def test_runs_under_a_stream_of_requests_start_a_spacing_apart():
-    from apps.sitreps.pipeline import spacing_delay
+    from apps.core.coalesce import spacing_delay
 
     assert spacing_delay(now=100.0, last_started=None, spacing=1.0) == 0.0
     assert spacing_delay(now=100.0, last_started=99.7, spacing=1.0) == 0.7

@@ -65,9 +65,12 @@ class RecordingHandler:
     def allowed(self, organisation) -> bool:
         return organisation.kind != OrganisationKind.AMBULANCE
 
-    def apply(self, *, submission, data) -> Applied:
-        self.applied.append(data)
-        return Applied(response={"wards": len(data["wards"])})
+    def resolve(self, *, organisation, data, now):
+        return data
+
+    def apply(self, *, submission, resolved) -> Applied:
+        self.applied.append(resolved)
+        return Applied(response={"wards": len(resolved["wards"])})
 
     def recompute(self, submissions) -> set[str]:
         return set()

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from apps.ambulance import rules as amb
 from apps.beds import rules as beds
 from apps.beds.choices import BedStatus
+from apps.core import localtime as lt
 from apps.discharge import rules as dis
 from apps.discharge.choices import Pathway, PlanStatus
 from apps.escalation import rules as esc
@@ -209,7 +210,7 @@ def last_sunday(year: int, month: int) -> date:
 @prop
 @given(days)
 def test_ambulance_local_days_are_23_24_or_25_hours_and_tile_time(day):
-    start, end = amb.local_day_bounds(day)
+    start, end = lt.local_day_bounds(day)
     hours = (end - start) / timedelta(hours=1)
     expected = 24
     if day == last_sunday(day.year, 3):
@@ -217,12 +218,11 @@ def test_ambulance_local_days_are_23_24_or_25_hours_and_tile_time(day):
     elif day == last_sunday(day.year, 10):
         expected = 25
     assert hours == expected
-    assert amb.local_day_bounds(day + timedelta(days=1))[0] == end
-    assert amb.local_day(start) == day
-    assert amb.local_day(end - timedelta(microseconds=1)) == day
-    assert amb.local_day(end) == day + timedelta(days=1)
-    # The discharge app's days are the same days.
-    assert (dis.day_start(day), dis.day_end(day)) == (start, end)
+    assert lt.local_day_bounds(day + timedelta(days=1))[0] == end
+    assert lt.local_date(start) == day
+    assert lt.local_date(end - timedelta(microseconds=1)) == day
+    assert lt.local_date(end) == day + timedelta(days=1)
+    assert (lt.local_day_start(day), lt.local_day_end(day)) == (start, end)
 
 
 # --------------------------------------------------------------------------- discharge

@@ -42,7 +42,8 @@ from apps.accounts.choices import Role
 from apps.accounts.models import ApiKey
 from apps.accounts.services import user_create
 from apps.beds.models import Organisation
-from apps.discharge.rules import local_date, nhs_number_valid
+from apps.core.localtime import local_date
+from apps.discharge.rules import nhs_number_valid
 from apps.escalation.models import Alert, AlertTransition
 from apps.feeds.services import feed_create
 from apps.sitreps.choices import SitrepKind

@@ -6,9 +6,10 @@ import pytest
 from django.utils import timezone
 
 from apps.beds.models import Organisation
+from apps.core.events import figures_changed
 from apps.sitreps.choices import Outcome
 from apps.sitreps.models import Submission
-from apps.sitreps.pipeline import figures_changed, outbox_sweep, submissions_recompute
+from apps.sitreps.pipeline import outbox_sweep, submissions_recompute
 from apps.sitreps.services import sitrep_ingest
 from tests.discharge.factories import SEED_AS_AT, list_body, seed_patients
 
@@ -143,7 +144,7 @@ def test_a_burst_of_sitreps_queues_one_recompute_until_it_starts(
     estate, monkeypatch, django_capture_on_commit_callbacks
 ):
     from apps.sitreps import tasks
-    from apps.sitreps.pipeline import RECOMPUTES
+    from apps.sitreps.tasks import RECOMPUTES
 
     queued = []
     monkeypatch.setattr(tasks.recompute_pending, "apply_async", lambda **kw: queued.append(kw))

@@ -181,10 +181,10 @@ def test_the_recompute_writes_ward_and_system_history_once(rt5, key_client):
 
     # Running it again (the handler directly: the pipeline skips recomputed submissions)
     # changes nothing.
-    from apps.virtualwards.sitrep import VirtualWardCensusHandler
+    from apps.virtualwards.sitrep import virtual_wards_sitrep_recompute
 
     before = list(VirtualWardSnapshot.objects.order_by("pk").values())
-    VirtualWardCensusHandler().recompute(Submission.objects.filter(outcome=Outcome.ACCEPTED))
+    virtual_wards_sitrep_recompute(list(Submission.objects.filter(outcome=Outcome.ACCEPTED)))
     assert list(VirtualWardSnapshot.objects.order_by("pk").values()) == before
 
 

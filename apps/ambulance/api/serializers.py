@@ -1,15 +1,8 @@
 from __future__ import annotations
 
-from collections import Counter
-from functools import cached_property
-
 from rest_framework import serializers
 
-from apps.beds.choices import OrganisationKind
-from apps.beds.models import Site
 from apps.sitreps.fields import SitrepTimeField
-
-from ..rules import MAX_HANDOVER
 
 HANDOVERS_DESCRIPTION = """
 Ambulance arrivals at hospital sites, from an ambulance service's key only (another
@@ -42,66 +35,12 @@ class HandoverIn(serializers.Serializer):
         required=False, allow_null=True, default=None, min_value=1, max_value=5
     )
 
-    def validate_incident(self, incident: str) -> str:
-        repeats = self.root.incident_counts[incident]
-        if repeats > 1:
-            raise serializers.ValidationError(
-                f"Incident {incident} appears {repeats} times in this batch; send it once."
-            )
-        return incident
-
-    def validate_site(self, code: str) -> Site:
-        site = self.root.sites_by_code.get(code)
-        if site is None:
-            raise serializers.ValidationError(f"Unknown site {code}.")
-        if site.organisation.kind != OrganisationKind.ACUTE:
-            raise serializers.ValidationError(
-                f"{code} is not a hospital site (not a site of an acute trust)."
-            )
-        return site
-
-    def validate(self, attrs):
-        arrived_at, handover_at = attrs["arrived_at"], attrs["handover_at"]
-        cleared_at = attrs["cleared_at"]
-        errors = {}
-        if handover_at is not None:
-            if handover_at < arrived_at:
-                errors["handover_at"] = ["Handover is before arrival."]
-            elif handover_at - arrived_at > MAX_HANDOVER:
-                errors["handover_at"] = ["Handover is more than 24 hours after arrival."]
-        if cleared_at is not None:
-            if handover_at is not None and cleared_at < handover_at:
-                errors["cleared_at"] = ["Clear is before handover."]
-            elif cleared_at < arrived_at:
-                errors["cleared_at"] = ["Clear is before arrival."]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
 
 class HandoversIn(serializers.Serializer):
+    """A batch of ambulance arrivals: the shape. The checks against the estate and the times'
+    rules are ``apps.ambulance.sitrep.handovers_sitrep_resolve``."""
+
     handovers = HandoverIn(many=True, allow_empty=False, max_length=5000)
-
-    def _items(self) -> list[dict]:
-        items = (
-            (self.initial_data or {}).get("handovers")
-            if isinstance(self.initial_data, dict)
-            else None
-        )
-        return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-
-    @cached_property
-    def incident_counts(self) -> Counter:
-        # Compared after CharField's own trimming so " X" and "X" are the same incident.
-        return Counter(str(i.get("incident", "")).strip() for i in self._items())
-
-    @cached_property
-    def sites_by_code(self) -> dict[str, Site]:
-        """Every site named in the batch, in one query."""
-        codes = {str(i.get("site")) for i in self._items() if i.get("site") is not None}
-        return {
-            s.code: s for s in Site.objects.filter(code__in=codes).select_related("organisation")
-        }
 
 
 class HandoversAcceptedOut(serializers.Serializer):

@@ -5,7 +5,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..rules import local_day
+from apps.core.localtime import local_today
+
 from ..selectors import handovers_daily
 from .serializers import HandoversDailyOut, HandoversDailyQuery
 
@@ -29,5 +30,5 @@ class HandoversDailyView(APIView):
         query = HandoversDailyQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         now = timezone.now()
-        day = query.validated_data.get("date") or local_day(now)
+        day = query.validated_data.get("date") or local_today(now)
         return Response(HandoversDailyOut(handovers_daily(day=day, now=now)).data)

@@ -1,11 +1,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.sitreps.exceptions import ScopeError
 from apps.sitreps.fields import SitrepTimeField
 
 from ..choices import REPORTED_BED_STATUSES
-from ..models import Site
 
 
 class OccupancyOut(serializers.Serializer):
@@ -118,33 +116,14 @@ class WardIn(serializers.Serializer):
 
 
 class BedSitrepIn(serializers.Serializer):
-    """Bed state of one site at ``as_at`` (API.md ``POST /api/v1/sitreps/beds/``).
+    """Bed state of one site at ``as_at`` (API.md ``POST /api/v1/sitreps/beds/``): the shape.
 
-    Bed-list errors are keyed by the bed's index; core beds left out of a list are named under
-    ``wards.<i>.beds.missing``.
+    The estate checks (site, wards, beds, counts) are ``apps.beds.sitrep.beds_sitrep_resolve``.
     """
 
     site = serializers.CharField(max_length=32)
     as_at = SitrepTimeField()
     wards = WardIn(many=True, allow_empty=False)
-
-    def validate_site(self, code: str) -> Site:
-        site = Site.objects.select_related("organisation").filter(code=code).first()
-        if site is None:
-            raise serializers.ValidationError(f"Unknown site {code}.")
-        organisation = self.context["organisation"]
-        if site.organisation_id != organisation.pk:
-            raise ScopeError(
-                f"{site.code} belongs to {site.organisation.code}; "
-                f"this key reports for {organisation.code}."
-            )
-        return site
-
-    def validate(self, attrs):
-        from ..sitrep import bed_sitrep_resolve  # the handler module imports this one
-
-        attrs["wards"] = bed_sitrep_resolve(site=attrs["site"], wards=attrs["wards"])
-        return attrs
 
 
 class WardAppliedOut(serializers.Serializer):

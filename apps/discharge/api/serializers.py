@@ -1,16 +1,11 @@
 from __future__ import annotations
 
-from collections import defaultdict
-
 from rest_framework import serializers
 
-from apps.beds.choices import OrganisationKind
-from apps.beds.models import Ward
-from apps.sitreps.exceptions import ScopeError
 from apps.sitreps.fields import SitrepTimeField
 
 from ..choices import DelayReason, Pathway
-from ..rules import local_date, nhs_number_valid
+from ..rules import nhs_number_valid
 
 
 # --------------------------------------------------------------------------- input
@@ -41,88 +36,14 @@ class DischargedIn(serializers.Serializer):
 
 
 class MofdListIn(serializers.Serializer):
-    """An organisation's complete MOFD list at ``as_at`` (API.md)."""
+    """An organisation's complete MOFD list at ``as_at`` (API.md): the shape, and the NHS
+    number's format. The checks against the estate and the list's rules are
+    ``apps.discharge.sitrep.discharge_sitrep_resolve``."""
 
     organisation = serializers.CharField(max_length=16)
     as_at = SitrepTimeField()
     patients = MofdPatientIn(many=True, allow_empty=True)
     discharged = DischargedIn(many=True, required=False, default=list)
-
-    def validate_organisation(self, value: str) -> str:
-        if value != self.context["organisation"].code:
-            raise ScopeError(
-                f"This key reports for {self.context['organisation'].code}, not {value}."
-            )
-        return value
-
-    def validate(self, attrs):
-        organisation = self.context["organisation"]
-        out_of_area = organisation.kind == OrganisationKind.OUT_OF_AREA
-        wards = {
-            w.code: w
-            for w in Ward.objects.filter(site__organisation=organisation).select_related("site")
-        }
-        sites = {s.code: s for s in organisation.sites.all()}
-        today = local_date(attrs["as_at"])
-        errors: dict[str, dict[int, dict[str, list[str]]]] = defaultdict(
-            lambda: defaultdict(lambda: defaultdict(list))
-        )
-        first_seen: dict[str, int] = {}
-
-        for i, p in enumerate(attrs["patients"]):
-            fail = errors["patients"][i]
-            if p["ref"] in first_seen:
-                j = first_seen[p["ref"]]
-                fail["ref"].append(f"{p['ref']} is repeated: items {j} and {i}.")
-                errors["patients"][j]["ref"].append(f"{p['ref']} is repeated: items {j} and {i}.")
-            first_seen.setdefault(p["ref"], i)
-            if p["mofd_on"] > today:
-                fail["mofd_on"].append(f"After the local date of as_at ({today.isoformat()}).")
-            site_code, ward_code = p.get("site") or None, p.get("ward") or None
-            p["site"], p["ward"] = None, None
-            if out_of_area:
-                for name, code in (("site", site_code), ("ward", ward_code)):
-                    if code:
-                        fail[name].append("The out-of-area organisation names no site or ward.")
-                continue
-            if site_code:
-                p["site"] = sites.get(site_code)
-                if p["site"] is None:
-                    fail["site"].append(f"{site_code} is not a site of {organisation.code}.")
-            if ward_code:
-                ward = wards.get(ward_code)
-                if ward is None:
-                    fail["ward"].append(f"{ward_code} is not a ward of {organisation.code}.")
-                elif site_code and ward.site.code != site_code:
-                    fail["ward"].append(f"{ward_code} is not a ward of site {site_code}.")
-                else:
-                    p["ward"], p["site"] = ward, ward.site
-
-        for i, d in enumerate(attrs["discharged"]):
-            fail = errors["discharged"][i]
-            if d["ref"] in first_seen:
-                fail["ref"].append(
-                    f"{d['ref']} is still on the list (patients item {first_seen[d['ref']]})."
-                )
-            if d["discharged_at"] > attrs["as_at"]:
-                fail["discharged_at"].append("After as_at.")
-        discharged_seen: dict[str, int] = {}
-        for i, d in enumerate(attrs["discharged"]):
-            if d["ref"] in discharged_seen:
-                j = discharged_seen[d["ref"]]
-                message = f"{d['ref']} is repeated: items {j} and {i}."
-                errors["discharged"][i]["ref"].append(message)
-                errors["discharged"][j]["ref"].append(message)
-            discharged_seen.setdefault(d["ref"], i)
-
-        named = {
-            section: {i: dict(item) for i, item in items.items() if item}
-            for section, items in errors.items()
-        }
-        named = {section: items for section, items in named.items() if items}
-        if named:
-            raise serializers.ValidationError(named)
-        return attrs
 
 
 # --------------------------------------------------------------------------- output

@@ -9,7 +9,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..rules import local_date
+from apps.core.localtime import local_today
+
 from ..selectors import s1_for_day
 from .serializers import S1Out
 
@@ -32,5 +33,5 @@ class S1View(APIView):
     def get(self, request):
         query = S1QueryIn(data=request.query_params)
         query.is_valid(raise_exception=True)
-        day: date = query.validated_data.get("date") or local_date(timezone.now())
+        day: date = query.validated_data.get("date") or local_today(timezone.now())
         return Response(S1Out(s1_for_day(day=day)).data)

@@ -1,9 +1,6 @@
 from rest_framework import serializers
 
-from apps.sitreps.exceptions import ScopeError
 from apps.sitreps.fields import SitrepTimeField
-
-from ..models import VirtualWard
 
 # Far above any virtual ward, well inside PostgreSQL's integer.
 MAX_COUNT = 100_000
@@ -20,36 +17,13 @@ class CensusWardIn(serializers.Serializer):
 
 
 class VirtualWardCensusIn(serializers.Serializer):
-    """A census of some of the posting organisation's virtual wards at ``as_at``."""
+    """A census of some of the posting organisation's virtual wards at ``as_at``: the shape.
+
+    The estate checks are ``apps.virtualwards.sitrep.virtual_wards_sitrep_resolve``.
+    """
 
     as_at = SitrepTimeField()
     wards = CensusWardIn(many=True, allow_empty=False)
-
-    def validate(self, attrs):
-        organisation = self.context["organisation"]
-        codes = {item["ward"] for item in attrs["wards"]}
-        known = {w.code: w for w in VirtualWard.objects.filter(code__in=codes)}
-        errors: dict[int, dict[str, list[str]]] = {}
-        others: list[str] = []
-        seen: dict[str, int] = {}
-        for i, item in enumerate(attrs["wards"]):
-            code = item["ward"]
-            ward = known.get(code)
-            if code in seen:
-                errors[i] = {"ward": [f"{code} repeats item {seen[code]}."]}
-            elif ward is None:
-                errors[i] = {"ward": [f"Unknown virtual ward {code}."]}
-            elif ward.organisation_id != organisation.pk:
-                others.append(code)
-            seen.setdefault(code, i)
-            item["ward"] = ward
-        if others:
-            raise ScopeError(
-                f"{', '.join(sorted(set(others)))} not a virtual ward of {organisation.code}."
-            )
-        if errors:
-            raise serializers.ValidationError({"wards": errors})
-        return attrs
 
 
 class CensusWardResultOut(serializers.Serializer):
