@@ -72,7 +72,8 @@ def _eds(now) -> tuple[int, object]:
 
 
 def _fill(now, submission, sites: int) -> None:
-    from apps.emergency.rules import local_day, local_day_bounds
+    from apps.core.localtime import local_date as local_day
+    from apps.core.localtime import local_day_bounds
 
     start, _ = local_day_bounds(local_day(now))
     start = max(start, now - timedelta(hours=24))
@@ -95,9 +96,10 @@ def _fill(now, submission, sites: int) -> None:
 
 def _server_ms(day) -> float:
     """PostgreSQL's own execution time of the daily statement: less noisy than wall time."""
+    from apps.core.localtime import local_day_bounds
     from apps.emergency import rules, selectors
 
-    start, end = rules.local_day_bounds(day)
+    start, end = local_day_bounds(day)
     sql = selectors._DAY_TOTALS_SQL.format(
         attendance="emergency_attendance",
         site="beds_site",
@@ -129,8 +131,8 @@ def _board(client) -> dict:
 
 
 def run() -> dict:
+    from apps.core.localtime import local_date as local_day
     from apps.emergency.models import Attendance, EmergencyDaily
-    from apps.emergency.rules import local_day
     from apps.emergency.selectors import board_emergency, day_totals_by_site, emergency_daily
     from apps.emergency.services import emergency_days_refresh, emergency_live_refresh
 

@@ -24,11 +24,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from apps.ambulance.rules import local_day, local_day_bounds
+from apps.core.localtime import local_day_bounds
 
 from .choices import Disposition
-
-__all__ = ["local_day", "local_day_bounds"]  # one home for local days until apps/core lands
 
 # National standards (DOMAIN.md): compared in seconds, to the second.
 FOUR_HOURS_S = 4 * 60 * 60

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection
 
 from apps.beds.models import Site
+from apps.core.localtime import local_date, local_day_bounds
 from apps.sitreps.choices import SitrepKind
 from apps.sitreps.models import Submission
 
@@ -92,7 +93,7 @@ class SiteDay:
 def day_totals_by_site(*, day: date, site_ids: Collection[int] | None = None) -> list[SiteDay]:
     """Totals of every ED (or of ``site_ids``; including those with nothing that day) for a
     local day. One query. Departures' figures do not depend on the clock: no ``now``."""
-    start, end = rules.local_day_bounds(day)
+    start, end = local_day_bounds(day)
     only = site_ids is not None
     sql = _DAY_TOTALS_SQL.format(
         attendance=Attendance._meta.db_table,
@@ -208,7 +209,7 @@ def board_emergency(*, now: datetime) -> dict[str, Any]:
     ed_site_ids = list(EmergencyDepartment.objects.values_list("site_id", flat=True))
     if not ed_site_ids:
         return {"system": None, "sites": {}, "live": {}}
-    today = stored_day_totals(day=rules.local_day(now))
+    today = stored_day_totals(day=local_date(now))
     live = live_totals_by_site(now=now)
     sites = {}
     for site_id in ed_site_ids:

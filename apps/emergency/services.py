@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
-from rest_framework import serializers
 
 from apps.beds.models import Organisation, Site
+from apps.core.exceptions import ApplicationError
+from apps.core.localtime import local_date
 from apps.sitreps.models import Submission
 
 from . import rules
@@ -74,9 +75,9 @@ class Touched:
 
 
 def _days_of(record: dict[str, Any]) -> set[date]:
-    days = {rules.local_day(record["arrived_at"])}
+    days = {local_date(record["arrived_at"])}
     if record.get("departed_at") is not None:
-        days.add(rules.local_day(record["departed_at"]))
+        days.add(local_date(record["departed_at"]))
     return days
 
 
@@ -89,8 +90,8 @@ def attendances_upsert(
 
     The held rows are locked (in attendance order, one lock order for every writer) and the
     ordering and pairing rules checked again on the merged records, so a concurrent post
-    cannot slip an invalid record past the validation: raises DRF's ``ValidationError`` naming
-    the item (400, nothing of the batch applied). Returns the local days and sites whose
+    cannot slip an invalid record past the validation: raises ``ApplicationError`` naming
+    the item (400; nothing of the batch applied). Returns the local days and sites whose
     figures changed, including where a corrected attendance was before. Marks the sites as
     reporting an ED.
     """
@@ -106,12 +107,12 @@ def attendances_upsert(
     days: set[date] = set()
     codes: set[str] = set()
     merged: list[dict[str, Any]] = []
-    errors: dict[str, dict[str, list[str]]] = {}
+    errors: dict[int, dict[str, list[str]]] = {}
     for index, item in enumerate(items):
         before = held.get(item["attendance"])
         problems = attendance_check(held=before, posted=item)
         if problems:
-            errors[str(index)] = {field: [message] for field, message in problems.items()}
+            errors[index] = {field: [message] for field, message in problems.items()}
             continue
         if before is not None:
             days |= _days_of(before)
@@ -124,7 +125,7 @@ def attendances_upsert(
         days |= _days_of(record)
         codes.add(item["site"].code)
     if errors:
-        raise serializers.ValidationError({"attendances": errors})
+        raise ApplicationError({"attendances": errors})
     ordered = sorted(merged, key=lambda i: i["attendance"])
     with connection.cursor() as cursor:
         cursor.execute(

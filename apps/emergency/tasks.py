@@ -1,8 +1,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from apps.core.events import figures_changed
 from apps.sitreps.models import Submission
-from apps.sitreps.pipeline import figures_changed
 
 from .services import emergency_live_refresh
 

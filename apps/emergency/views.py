@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from apps.board import charts
 from apps.board.templatetags.board import ed_four_hour_status, ed_twelve_hour_status
+from apps.core.localtime import local_date
 
 from . import rules
 from .selectors import board_emergency, emergency_history, emergency_sites
@@ -77,7 +78,7 @@ def index(request):
     """Every ED now (in department, over 12 h, awaiting a bed, 4-hour today) and its 4-hour
     performance by day over the last 30 days against the 76% standard. Five queries."""
     now = timezone.now()
-    today = rules.local_day(now)
+    today = local_date(now)
     standard = settings.SCC_ED_FOUR_HOUR_STANDARD_PCT
     sites = list(emergency_sites().select_related("organisation"))
     live = board_emergency(now=now)

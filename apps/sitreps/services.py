@@ -184,6 +184,12 @@ def sitrep_ingest(
     for attempt in range(1, APPLY_ATTEMPTS + 1):
         try:
             return _apply(handler, common, resolved, idempotency_key)
+        except ApplicationError as exc:
+            # A rule checked again under lock at apply (a record filled in over several
+            # posts, merged with a concurrent post): the apply rolled back whole.
+            return _archive_rejection(
+                common=common, status=exc.status, errors=exc.detail, idempotency_key=idempotency_key
+            )
         except IntegrityError as exc:
             constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
             if constraint == IDEMPOTENCY_CONSTRAINT:

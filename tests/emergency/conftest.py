@@ -47,9 +47,9 @@ def recompute_all() -> set[str]:
 
 @pytest.fixture
 def t0():
-    """Today at 00:30 local time (or an hour ago if that is later is not needed): a moment
-    early enough today that a whole morning fits before now."""
-    from apps.emergency.rules import local_day, local_day_bounds
+    """A whole second early today (local 00:30), or 20 hours ago if today is younger."""
+    from apps.core.localtime import local_date as local_day
+    from apps.core.localtime import local_day_bounds
 
     now = timezone.now()
     start, _end = local_day_bounds(local_day(now))

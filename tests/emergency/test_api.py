@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.beds.estate import estate_load
+from apps.core.localtime import local_date as local_day
+from apps.core.localtime import local_day_bounds
 from apps.emergency.models import Attendance, EmergencyDaily
-from apps.emergency.rules import local_day, local_day_bounds
 from apps.sitreps.choices import Outcome, SitrepKind
 from apps.sitreps.models import Submission
 from apps.sitreps.services import sitrep_ingest
@@ -67,14 +68,22 @@ def test_every_bad_item_is_named_and_nothing_is_applied(rwe, t0):
         item("A1", arrived=t0),
         item("A2", arrived=t0, dta=t0 - timedelta(minutes=1)),
         item("A3", arrived=t0, departed=t0 + timedelta(hours=1)),
-        item("A4", arrived=t0, department_type=4),
-        item("A5", arrived=t0, departed=t0 + timedelta(days=7, seconds=1), disposition="left"),
+        item("A4", "NOPE", arrived=t0),
+        item(
+            "A5",
+            arrived=t0 - timedelta(days=7, seconds=1),
+            departed=t0,
+            disposition="left",
+        ),
+        item("A1", "RWE-GH", arrived=t0),
     )
     assert response.status_code == 400
     errors = response.json()["attendances"]
     assert errors["1"] == {"decision_to_admit_at": ["Decision to admit is before arrival."]}
     assert list(errors["2"]) == ["disposition"]
-    assert list(errors["4"]) == ["departed_at"]
+    assert errors["3"] == {"site": ["Unknown site NOPE."]}
+    assert errors["4"] == {"departed_at": ["Departure is more than 7 days after arrival."]}
+    assert list(errors["0"]) == list(errors["5"]) == ["attendance"]  # A1 twice
     assert not Attendance.objects.exists()
 
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.beds.estate import estate_load
+from apps.core.localtime import local_date as local_day
 from apps.emergency.models import EmergencyDaily
-from apps.emergency.rules import local_day
 from apps.emergency.services import emergency_days_refresh
 from tests.conftest import estate_with_extra_sites
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from apps.core.localtime import local_date, local_day_bounds
 from apps.emergency import rules
 from apps.emergency.rules import Attendance
 
@@ -141,7 +142,7 @@ def test_dta_over_12h_counts_departures_after_a_long_wait_for_a_bed():
     [(date(2026, 3, 29), 23), (date(2026, 10, 25), 25), (date(2026, 11, 23), 24)],
 )
 def test_local_days_are_23_or_25_hours_on_clock_changes(day, hours):
-    start, end = rules.local_day_bounds(day)
+    start, end = local_day_bounds(day)
     assert end - start == timedelta(hours=hours)
 
 
@@ -153,7 +154,7 @@ def test_spring_forward_day_takes_arrivals_by_local_day():
     last = Attendance(3, datetime(2026, 3, 29, 22, 59, 59, tzinfo=UTC))
     next_day = Attendance(3, datetime(2026, 3, 29, 23, 0, tzinfo=UTC))
     assert rules.day_totals([early, last, next_day], day=day).attendances == 2
-    assert rules.local_day(next_day.arrived_at) == date(2026, 3, 30)
+    assert local_date(next_day.arrived_at) == date(2026, 3, 30)
 
 
 def test_spring_forward_stay_is_timed_in_elapsed_seconds_not_wall_clock():

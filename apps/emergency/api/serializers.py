@@ -1,19 +1,11 @@
 from __future__ import annotations
 
-from collections import Counter
-from functools import cached_property
-
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from apps.beds.models import Site
-from apps.sitreps.exceptions import ScopeError
 from apps.sitreps.fields import SitrepTimeField
 
 from ..choices import DepartmentType, Disposition
-from ..rules import whole_seconds
-from ..selectors import attendances_held
-from ..services import attendance_check
 
 EMERGENCY_DESCRIPTION = """
 ED attendances at the sending organisation's own sites (another organisation's site: 403; an
@@ -34,6 +26,8 @@ whole second. The 201 body also lists the local `days` and `sites` whose figures
 
 
 class AttendanceIn(serializers.Serializer):
+    """One attendance's shape; the rules on it are checked in ``emergency_sitrep_resolve``."""
+
     attendance = serializers.CharField(
         max_length=64, help_text="The provider's own reference for the attendance."
     )
@@ -45,37 +39,6 @@ class AttendanceIn(serializers.Serializer):
     disposition = serializers.ChoiceField(
         choices=Disposition.choices, required=False, allow_null=True, default=None
     )
-
-    def validate_attendance(self, attendance: str) -> str:
-        repeats = self.root.attendance_counts[attendance]
-        if repeats > 1:
-            raise serializers.ValidationError(
-                f"Attendance {attendance} appears {repeats} times in this batch; send it once."
-            )
-        return attendance
-
-    def validate_site(self, code: str) -> Site:
-        site = self.root.sites_by_code.get(code)
-        if site is None:
-            raise serializers.ValidationError(f"Unknown site {code}.")
-        organisation = self.context["organisation"]
-        if site.organisation_id != organisation.pk:
-            raise ScopeError(
-                f"{site.code} belongs to {site.organisation.code}; "
-                f"this key reports for {organisation.code}."
-            )
-        return site
-
-    def validate(self, attrs):
-        for name in ("arrived_at", "decision_to_admit_at", "departed_at"):
-            if attrs[name] is not None:
-                attrs[name] = whole_seconds(attrs[name])
-        # The ordering and pairing rules hold on the merged record (held + this post).
-        held = self.root.held_records.get(attrs["attendance"])
-        problems = attendance_check(held=held, posted=attrs)
-        if problems:
-            raise serializers.ValidationError(problems)
-        return attrs
 
 
 @extend_schema_serializer(
@@ -101,30 +64,6 @@ class AttendanceIn(serializers.Serializer):
 )
 class AttendancesIn(serializers.Serializer):
     attendances = AttendanceIn(many=True, allow_empty=False, max_length=5000)
-
-    def _items(self) -> list[dict]:
-        data = self.initial_data if isinstance(self.initial_data, dict) else {}
-        items = data.get("attendances")
-        return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-
-    @cached_property
-    def attendance_counts(self) -> Counter:
-        # Compared after CharField's own trimming so " X" and "X" are the same attendance.
-        return Counter(str(i.get("attendance", "")).strip() for i in self._items())
-
-    @cached_property
-    def sites_by_code(self) -> dict[str, Site]:
-        """Every site named in the batch, in one query."""
-        codes = {str(i.get("site")) for i in self._items() if i.get("site") is not None}
-        return {
-            s.code: s for s in Site.objects.filter(code__in=codes).select_related("organisation")
-        }
-
-    @cached_property
-    def held_records(self) -> dict[str, dict]:
-        """What is held for every attendance named in the batch, in one query."""
-        references = {str(i.get("attendance", "")).strip() for i in self._items()}
-        return attendances_held(organisation=self.context["organisation"], references=references)
 
 
 class AttendancesAcceptedOut(serializers.Serializer):

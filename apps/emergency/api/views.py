@@ -6,7 +6,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..rules import local_day
+from apps.core.localtime import local_date
+
 from ..selectors import emergency_daily
 from .serializers import EmergencyDailyOut, EmergencyDailyQuery
 
@@ -58,7 +59,7 @@ class EmergencyDailyView(APIView):
     def get(self, request):
         query = EmergencyDailyQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        today = local_day(timezone.now())
+        today = local_date(timezone.now())
         day = query.validated_data.get("date") or today
         if day > today:
             raise exceptions.NotFound(f"No ED figures for {day}: it is in the future.")
