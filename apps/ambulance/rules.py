@@ -15,10 +15,13 @@ Decisions where DOMAIN.md leaves room (also in the API schema):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from apps.core.records import merged_from_held, record_merge
 
 # Fixed band thresholds (their names are in the API): strictly greater than.
 BANDS_MIN = (15, 30, 60)
@@ -146,6 +149,30 @@ def handover_times_problems(
             problems["cleared_at"] = ["Clear is before handover."]
         elif cleared_at < arrived_at:
             problems["cleared_at"] = ["Clear is before arrival."]
+    return problems
+
+
+# What a handover post may state; a known incident's record is merged field by field.
+HANDOVER_FIELDS = ("site", "arrived_at", "handover_at", "cleared_at", "category")
+
+
+def handover_merge_problems(
+    held: Mapping[str, Any] | None, posted: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """``handover_times_problems`` of the record as it would be after this post: what is held
+    merged with the post (``apps.core.records.record_merge``: a null or absent time keeps the
+    held one, a value corrects it; API.md "Records filled in over several posts"). A message
+    says which times were already held. Empty when the merged record is valid."""
+    merged = record_merge(held, posted, fields=HANDOVER_FIELDS)
+    problems = handover_times_problems(
+        arrived_at=merged["arrived_at"],
+        handover_at=merged["handover_at"],
+        cleared_at=merged["cleared_at"],
+    )
+    kept = sorted(merged_from_held(held, posted, fields=("handover_at", "cleared_at")))
+    if problems and kept:
+        note = "; ".join(f"{name} {merged[name].isoformat()}" for name in kept)
+        problems = {f: [f"{m} (already held: {note})" for m in ms] for f, ms in problems.items()}
     return problems
 
 

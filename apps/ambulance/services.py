@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from apps.beds.choices import OrganisationKind
 from apps.beds.models import Organisation, Site
+from apps.core.exceptions import ApplicationError
 from apps.core.localtime import local_date
+from apps.core.records import record_merge
 from apps.sitreps.models import Submission
 
 from . import rules
@@ -46,20 +48,48 @@ class Touched:
     site_codes: set[str]
 
 
+def handovers_held(*, organisation: Organisation, incidents: Iterable[str], lock: bool = False):
+    """What is held for these incidents of ``organisation``, by incident (one query): the
+    ``rules.HANDOVER_FIELDS`` (``site`` as its id) and ``site__code``. ``lock=True`` (inside
+    the ingest transaction) locks the rows, in incident order like every writer."""
+    rows = Handover.objects.filter(organisation=organisation, incident__in=sorted(set(incidents)))
+    if lock:
+        rows = rows.select_for_update().order_by("incident")
+    return {r["incident"]: r for r in rows.values("incident", "site__code", *rules.HANDOVER_FIELDS)}
+
+
 def handovers_upsert(
     *, organisation: Organisation, submission: Submission, items: list[dict[str, Any]]
 ) -> Touched:
-    """Create or replace each incident as stated (last accepted post wins).
+    """Create each new incident, and merge each known one with what is held: a value stated
+    corrects, a ``None`` keeps the held value (``apps.core.records.record_merge``; API.md
+    "Records filled in over several posts"). Runs inside the ingest transaction.
 
-    Returns the local days and sites whose figures changed: the posted arrivals' and, for
-    corrections that moved an arrival, the day and site it was on before.
+    The held rows are locked and the ordering rules checked again on the merged records, so a
+    post applied concurrently since ``resolve`` cannot slip an invalid record through: raises
+    ``ApplicationError`` naming the item (400; the ingest rolls back, nothing applied). Returns
+    the local days and sites whose figures changed: the merged arrivals' and, for corrections
+    that moved an arrival, the day and site it was on before.
     """
-    incidents = [item["incident"] for item in items]
-    before = list(
-        Handover.objects.filter(organisation=organisation, incident__in=incidents).values_list(
-            "arrived_at", "site__code"
-        )
+    held = handovers_held(
+        organisation=organisation, incidents=[i["incident"] for i in items], lock=True
     )
+    errors: dict[int, dict[str, list[str]]] = {}
+    merged = []
+    for i, item in enumerate(items):
+        problems = rules.handover_merge_problems(held.get(item["incident"]), item)
+        if problems:
+            errors[i] = problems
+        merged.append(
+            {
+                "incident": item["incident"],
+                **record_merge(held.get(item["incident"]), item, fields=rules.HANDOVER_FIELDS),
+            }
+        )
+    if errors:
+        raise ApplicationError({"handovers": errors})
+    before = [(row["arrived_at"], row["site__code"]) for row in held.values()]
+    items = merged
     ordered = sorted(items, key=lambda i: i["incident"])
     with connection.cursor() as cursor:
         cursor.execute(

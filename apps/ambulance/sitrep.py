@@ -20,8 +20,8 @@ from apps.sitreps.models import Submission
 from apps.sitreps.registry import Applied, SitrepHandler, register
 
 from .api.serializers import HandoversIn
-from .rules import handover_times_problems
-from .services import handovers_recompute, handovers_upsert
+from .rules import handover_merge_problems
+from .services import handovers_held, handovers_recompute, handovers_upsert
 
 
 def handovers_sitrep_allowed(organisation: Organisation) -> bool:
@@ -32,19 +32,21 @@ def handovers_sitrep_allowed(organisation: Organisation) -> bool:
 def handovers_sitrep_resolve(
     *, organisation: Organisation, data: dict[str, Any], now: datetime
 ) -> list[dict[str, Any]]:
-    """Check a well-formed batch of arrivals (API.md ``sitreps/handovers``); one query.
+    """Check a well-formed batch of arrivals (API.md ``sitreps/handovers``); two queries.
 
     Raises ``ApplicationError`` (400) naming every bad item under ``handovers.<i>``: an
     ``incident`` sent more than once in the batch, a ``site`` unknown or not a hospital site (a
     site of an acute trust), and, for items whose incident and site are right, times breaking
-    ``handover_times_problems``. An ambulance service reports arrivals at any trust's sites:
-    there is no organisation scope beyond ``allowed``. Returns the items with ``site`` a
-    ``Site``.
+    ``handover_times_problems`` once merged with what is held for the incident
+    (``rules.handover_merge_problems``: a null time keeps the held one). An ambulance service
+    reports arrivals at any trust's sites: there is no organisation scope beyond ``allowed``.
+    Returns the items with ``site`` a ``Site``.
     """
     items = data["handovers"]
     counts = Counter(item["incident"] for item in items)
     codes = {item["site"] for item in items}
     sites = {s.code: s for s in Site.objects.filter(code__in=codes).select_related("organisation")}
+    held = handovers_held(organisation=organisation, incidents=counts)
     errors: dict[int, dict[str, list[str]]] = {}
     resolved = []
     for i, item in enumerate(items):
@@ -60,11 +62,7 @@ def handovers_sitrep_resolve(
         elif site.organisation.kind != OrganisationKind.ACUTE:
             problems["site"] = [f"{code} is not a hospital site (not a site of an acute trust)."]
         if not problems:
-            problems = handover_times_problems(
-                arrived_at=item["arrived_at"],
-                handover_at=item["handover_at"],
-                cleared_at=item["cleared_at"],
-            )
+            problems = handover_merge_problems(held.get(incident), item)
         if problems:
             errors[i] = problems
         resolved.append({**item, "site": site})

@@ -9,12 +9,14 @@ from typing import Any, Literal
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Q, Sum
+from natsort import natsort_keygen, ns
 
 from .choices import BED_HOLDING_KINDS, BedType
 from .models import Bed, BedStatusChange, OccupancySnapshot, Site, Ward, WardCurrent
 from .rules import OCCUPANCY_STANDARD_PCT, Occupancy
 
 _COUNTS = ("occupied", "vacant", "closed", "escalation_open")
+_NATURAL = natsort_keygen(alg=ns.IGNORECASE)
 
 
 def _standard_pct() -> int:
@@ -82,10 +84,18 @@ class WardRow:
     occupancy: Occupancy | None  # None: the ward has never reported (unknown, not empty)
 
 
+def natural_key(text: str):
+    """Sort key for names and codes in natural order: "Ward 7" before "Ward 43", "B2" before
+    "B10", case ignored (natsort; the embedded PostgreSQL has no ICU for a numeric collation)."""
+    return _NATURAL(text)
+
+
 def site_wards(*, site: Site) -> list[WardRow]:
-    """The site's wards with their current state and when each last reported (one query)."""
-    wards = (
-        Ward.objects.filter(site=site).select_related("current__state").order_by("bed_type", "code")
+    """The site's wards with their current state and when each last reported (one query),
+    by bed type, then in natural order of name and code."""
+    wards = sorted(
+        Ward.objects.filter(site=site).select_related("current__state"),
+        key=lambda w: (w.bed_type, natural_key(w.name), natural_key(w.code)),
     )
     out = []
     for ward in wards:
@@ -115,13 +125,13 @@ class BedRow:
 
 
 def site_bed_map(*, site: Site) -> list[BedRow]:
-    """Every bed of the site with its current status and escalation flag (one query)."""
-    beds = (
-        Bed.objects.filter(ward__site=site)
-        .order_by("ward__code", "escalation", "code")
-        .values_list("code", "ward__code", "escalation", "current__status", "current__since")
+    """Every bed of the site with its current status and escalation flag (one query); each
+    ward's core beds first, each group in natural order of bed code ("B2" before "B10")."""
+    beds = Bed.objects.filter(ward__site=site).values_list(
+        "code", "ward__code", "escalation", "current__status", "current__since"
     )
-    return [BedRow(*row) for row in beds]
+    rows = [BedRow(*row) for row in beds]
+    return sorted(rows, key=lambda b: (natural_key(b.ward_code), b.escalation, natural_key(b.code)))
 
 
 def bed_history(*, bed: Bed, limit: int = 100):

@@ -32,6 +32,7 @@ from apps.beds.selectors import (
     bed_history,
     board_occupancy,
     board_sites,
+    natural_key,
     occupancy_by_bed_type,
     site_bed_map,
     site_occupancy_history,
@@ -230,7 +231,9 @@ class SitePage:
         for bed in site_bed_map(site=self.site):
             beds_of.setdefault(bed.ward_code, []).append(bed)
         blocks = []
-        for row in sorted(self._ward_rows, key=lambda r: r.ward.code):
+        for row in sorted(
+            self._ward_rows, key=lambda r: (natural_key(r.ward.name), natural_key(r.ward.code))
+        ):
             beds = beds_of.get(row.ward.code, [])
             shown = row.source == WardStateSource.BED_LIST
             blocks.append(

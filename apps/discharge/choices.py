@@ -34,3 +34,14 @@ class PlanStatus(models.TextChoices):
     PLANNED_TODAY = "planned_today", "Planned discharge today"
     FUTURE_PLAN = "future_plan", "Future plan"
     AWAITING_OUTCOME = "awaiting_outcome", "Awaiting outcome"
+
+
+class S1State(models.TextChoices):
+    """Whether a day's S1 can still change (DOMAIN.md "MOFD and the S1")."""
+
+    LIVE = "live", "Live: today, the figures can still change"
+    FROZEN = "frozen", "Frozen"
+    NOT_FROZEN = (
+        "not_frozen",
+        "Not yet frozen: the day is over and is frozen at the next catch-up after a list covers it",
+    )

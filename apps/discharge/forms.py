@@ -22,3 +22,18 @@ class MofdPatientFilter(forms.Form):
             .order_by("code")
             .values_list("code", "name"),
         ]
+
+
+class S1DayForm(forms.Form):
+    """The S1 page's date picker (a plain GET form: works without JavaScript)."""
+
+    date = forms.DateField(
+        label="Day",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if today is not None:
+            self.fields["date"].widget.attrs["max"] = today.isoformat()

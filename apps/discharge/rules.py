@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from apps.core.localtime import local_day_end
 
-from .choices import Pathway, PlanStatus
+from .choices import Pathway, PlanStatus, S1State
 
 NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 DAYS_7 = 7
@@ -38,6 +38,33 @@ def nhs_number_display(value: str, *, masked: bool) -> str:
 
 
 # --------------------------------------------------------------------------- days
+def s1_state(*, day: date, today: date, frozen: bool) -> S1State | None:
+    """Whether the S1 of ``day`` is live (today), frozen, or over but not yet frozen.
+
+    ``None`` for a day after ``today``: its S1 does not exist yet (no projected figures; the
+    API and pages answer 404). DOMAIN.md "Precision, rounding and empty sets".
+    """
+    if day > today:
+        return None
+    if day == today:
+        return S1State.LIVE
+    return S1State.FROZEN if frozen else S1State.NOT_FROZEN
+
+
+def days_to_freeze(*, first: date | None, yesterday: date, frozen: Iterable[date]) -> list[date]:
+    """Every completed local day from ``first`` (the day of the earliest ``as_at`` any list has)
+    to ``yesterday`` that is not yet frozen, oldest first: a catch-up covers days before an
+    earlier freeze too (DOMAIN.md "MOFD and the S1")."""
+    if first is None:
+        return []
+    done = set(frozen)
+    return [
+        first + timedelta(days=i)
+        for i in range((yesterday - first).days + 1)
+        if first + timedelta(days=i) not in done
+    ]
+
+
 def list_in_force(as_ats: Iterable[datetime], day: date) -> datetime | None:
     """Of an organisation's list times, the one used for ``day``: the latest on or before
     the end of that local day. Later lists never change an earlier day."""
@@ -95,7 +122,7 @@ class S1Figures:
         return S1Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in FIELDS})
 
     def as_row(self, *, organisation: str, name: str) -> dict[str, Any]:
-        """The API row (``by_pathway`` nested)."""
+        """The API row (``by_pathway`` nested), figures only."""
         flat = asdict(self)
         return {
             "organisation": organisation,
@@ -112,7 +139,8 @@ class S1Figures:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> S1Figures:
-        flat = {k: v for k, v in row.items() if k not in ("organisation", "name", "by_pathway")}
+        names = {f.name for f in FIELDS}
+        flat = {k: v for k, v in row.items() if k in names}
         return cls(**flat, **row["by_pathway"])
 
 
@@ -149,18 +177,27 @@ def s1_table(
     day: date,
     organisations: Sequence[tuple[str, str]],
     figures: Mapping[str, S1Figures],
+    list_times: Mapping[str, datetime | None] | None = None,
 ) -> dict[str, Any]:
-    """The S1 body: a row per organisation (zeros when it sent no list) and a TOTAL row."""
+    """The S1 body: a row per organisation and a TOTAL row.
+
+    Each row carries ``list_as_at``: the ``as_at`` of the list its figures come from (the
+    latest on or before the end of ``day``), ``None`` when the organisation had sent none by
+    then; its figures are then zeros, to be shown as "no list received", not as nobody waiting.
+    """
     rows = []
     total = S1Figures()
+    list_times = list_times or {}
     for code, name in organisations:
         row = figures.get(code, S1Figures())
         total += row
-        rows.append(row.as_row(organisation=code, name=name))
+        rows.append(
+            {**row.as_row(organisation=code, name=name), "list_as_at": list_times.get(code)}
+        )
     return {
         "date": day,
         "rows": rows,
-        "total": total.as_row(organisation="TOTAL", name="Total"),
+        "total": {**total.as_row(organisation="TOTAL", name="Total"), "list_as_at": None},
     }
 
 
@@ -170,13 +207,14 @@ def s1_compute(
     organisations: Sequence[tuple[str, str]],
     lists: Mapping[str, Iterable[MofdEntry]],
     previous_lists: Mapping[str, Iterable[MofdEntry]],
+    list_times: Mapping[str, datetime | None] | None = None,
 ) -> dict[str, Any]:
-    """The S1 from whole lists: ``lists[code]`` used for ``day``, ``previous_lists[code]`` in
-    force at the end of the day before."""
+    """The S1 from whole lists: ``lists[code]`` used for ``day`` (its ``as_at`` in
+    ``list_times[code]``), ``previous_lists[code]`` in force at the end of the day before."""
     figures = {
         code: s1_figures(
             patients=lists.get(code, ()), previous=previous_lists.get(code, ()), day=day
         )
         for code, _name in organisations
     }
-    return s1_table(day=day, organisations=organisations, figures=figures)
+    return s1_table(day=day, organisations=organisations, figures=figures, list_times=list_times)

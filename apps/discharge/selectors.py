@@ -7,15 +7,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.dateparse import parse_datetime
 
 from apps.beds.choices import S1_KINDS
 from apps.beds.models import Organisation, Site
-from apps.core.localtime import local_day_end, local_today
+from apps.core.localtime import local_day_bounds, local_day_end, local_today
 from apps.sitreps.choices import Outcome, SitrepKind
 from apps.sitreps.models import Submission
 
 from .api.serializers import MofdListIn
-from .choices import Pathway, PlanStatus
+from .choices import Pathway, PlanStatus, S1State
 from .models import MofdList, MofdPatient, S1Frozen
 from .rules import (
     DAYS_7,
@@ -24,8 +25,13 @@ from .rules import (
     S1Figures,
     list_in_force,
     s1_compute,
+    s1_state,
     s1_table,
 )
+
+
+class S1DayNotBegun(LookupError):
+    """The S1 of a day after today does not exist (404): no projected figures."""
 
 
 # --------------------------------------------------------------------------- lists in force
@@ -57,7 +63,10 @@ def s1_organisations() -> list[tuple[int, str, str]]:
 
 
 def s1_build(*, day: date) -> dict[str, Any]:
-    """The S1 of local ``day`` from the stored lists (three queries whatever the estate)."""
+    """The S1 of local ``day`` from the stored lists (four queries whatever the estate).
+
+    Rows as ``rules.s1_table``: figures and ``list_as_at`` (the list used, or ``None``).
+    """
     organisations = s1_organisations()
     end, previous_end = local_day_end(day), local_day_end(day - timedelta(days=1))
     counts = (
@@ -95,19 +104,78 @@ def s1_build(*, day: date) -> dict[str, Any]:
         figures.setdefault(row["mofd_list__organisation_id"], S1Figures()).lost_discharges = row[
             "n"
         ]
+    used = dict(
+        MofdList.objects.filter(as_at__lt=end)
+        .order_by("organisation_id", "-as_at")
+        .distinct("organisation_id")
+        .values_list("organisation_id", "as_at")
+    )
     return s1_table(
         day=day,
         organisations=[(code, name) for _pk, code, name in organisations],
         figures={code: figures[pk] for pk, code, _name in organisations if pk in figures},
+        list_times={code: used.get(pk) for pk, code, _name in organisations},
     )
 
 
-def s1_for_day(*, day: date) -> dict[str, Any]:
-    """The S1 as served: the frozen figures of a day that has been frozen, else live."""
-    frozen = S1Frozen.objects.filter(date=day).first()
+def s1_list_counts(*, day: date, frozen_at: datetime | None) -> dict[str, tuple[int, int]]:
+    """Per organisation code: (lists with ``as_at`` in local ``day``, of which received after
+    ``frozen_at``: late lists). A list corrected after the freeze counts as late (its figures
+    were not frozen). One query."""
+    start, end = local_day_bounds(day)
+    late = Q(submission__received_at__gt=frozen_at) if frozen_at is not None else Q(pk__in=[])
+    rows = (
+        MofdList.objects.filter(as_at__gte=start, as_at__lt=end)
+        .order_by()
+        .values("organisation__code")
+        .annotate(lists=Count("pk"), late=Count("pk", filter=late))
+    )
+    return {row["organisation__code"]: (row["lists"], row["late"]) for row in rows}
+
+
+def s1_for_day(*, day: date, today: date) -> dict[str, Any]:
+    """The S1 as served (API, page, exports): the frozen figures of a frozen day, else built
+    from the stored lists. Adds ``state`` (``S1State``), ``frozen_at`` and, on every row and
+    the total, ``lists`` and ``late_lists`` (DOMAIN.md "MOFD and the S1").
+
+    Raises ``S1DayNotBegun`` for a day after ``today`` (local dates).
+    """
+    frozen = S1Frozen.objects.filter(date=day).first() if day < today else None
+    state = s1_state(day=day, today=today, frozen=frozen is not None)
+    if state is None:
+        raise S1DayNotBegun(day)
     if frozen is not None:
-        return {**frozen.figures, "frozen_at": frozen.frozen_at}
-    return {**s1_build(day=day), "frozen_at": None}
+        s1 = {**frozen.figures, "date": day, "frozen_at": frozen.frozen_at}
+    else:
+        s1 = {**s1_build(day=day), "frozen_at": None}
+    counts = s1_list_counts(day=day, frozen_at=s1["frozen_at"])
+    legacy = None
+    if any("list_as_at" not in row for row in s1["rows"]):
+        # Frozen before list_as_at was stored: the lists received by the freeze say it.
+        legacy = dict(
+            MofdList.objects.filter(
+                as_at__lt=local_day_end(day), submission__received_at__lte=s1["frozen_at"]
+            )
+            .order_by("organisation__code", "-as_at")
+            .distinct("organisation__code")
+            .values_list("organisation__code", "as_at")
+        )
+    rows = []
+    for row in s1["rows"]:
+        lists, late = counts.get(row["organisation"], (0, 0))
+        list_as_at = row.get("list_as_at")
+        if legacy is not None and "list_as_at" not in row:
+            list_as_at = legacy.get(row["organisation"])
+        if isinstance(list_as_at, str):
+            list_as_at = parse_datetime(list_as_at)
+        rows.append({**row, "list_as_at": list_as_at, "lists": lists, "late_lists": late})
+    total = {
+        **s1["total"],
+        "list_as_at": None,
+        "lists": sum(r["lists"] for r in rows),
+        "late_lists": sum(r["late_lists"] for r in rows),
+    }
+    return {**s1, "rows": rows, "total": total, "state": S1State(state)}
 
 
 def s1_rebuild_from_archive(*, day: date, received_by: datetime | None = None) -> dict[str, Any]:
@@ -136,15 +204,18 @@ def s1_rebuild_from_archive(*, day: date, received_by: datetime | None = None) -
             for p in data["patients"]
         ]
 
+    def chosen(for_day: date) -> dict[str, datetime | None]:
+        return {code: list_in_force(lists, for_day) for code, lists in held.items()}
+
     def in_force(for_day: date) -> dict[str, list[Patient]]:
-        chosen = {code: list_in_force(lists, for_day) for code, lists in held.items()}
-        return {code: held[code][at] for code, at in chosen.items() if at is not None}
+        return {code: held[code][at] for code, at in chosen(for_day).items() if at is not None}
 
     return s1_compute(
         day=day,
         organisations=[(code, name) for _pk, code, name in s1_organisations()],
         lists=in_force(day),
         previous_lists=in_force(day - timedelta(days=1)),
+        list_times=chosen(day),
     )
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max, Min
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
 
 from apps.beds.models import Organisation
 from apps.core.localtime import local_date, local_today
 from apps.sitreps.models import Submission
 
 from .models import Discharge, MofdList, MofdPatient, S1Frozen
+from .rules import days_to_freeze
 from .selectors import s1_build
 
 logger = logging.getLogger(__name__)
@@ -74,35 +78,57 @@ def mofd_list_store(
     return StoredList(mofd_list, len(patients), len(discharged), held is not None, current)
 
 
-def s1_freeze(*, day: date, now: datetime) -> S1Frozen:
-    """Freeze the S1 of a completed local day; a day already frozen is left as it was."""
-    frozen, created = S1Frozen.objects.get_or_create(
-        date=day, defaults={"figures": _jsonable(s1_build(day=day)), "frozen_at": now}
-    )
+def s1_freeze(*, day: date, now: datetime | None = None) -> S1Frozen:
+    """Freeze the S1 of a completed local day; a day already frozen is left as it was.
+
+    Runs in its own transaction. It first waits for MOFD lists being written to commit (a
+    SHARE lock on the lists' table), then takes ``frozen_at`` and builds the figures, so the
+    frozen S1 uses exactly the lists received by ``frozen_at``: a rebuild from the archive
+    received by then comes out the same, and any list stored later is a late list
+    (DOMAIN.md "MOFD and the S1"). ``now`` (tests) pins ``frozen_at``; default: the clock
+    after the lock.
+    """
+    with transaction.atomic():
+        held = S1Frozen.objects.filter(date=day).first()
+        if held is not None:
+            return held
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {MofdList._meta.db_table} IN SHARE MODE")
+        frozen_at = now or timezone.now()
+        frozen, created = S1Frozen.objects.get_or_create(
+            date=day, defaults={"figures": _jsonable(s1_build(day=day)), "frozen_at": frozen_at}
+        )
     if created:
         logger.info("S1 of %s frozen", day)
     return frozen
 
 
-def s1_freeze_due(*, now: datetime) -> list[date]:
-    """Freeze every completed local day not yet frozen, from the first day any list covers.
+def s1_freeze_due(*, now: datetime, clock: bool = False) -> list[date]:
+    """Freeze every completed local day not yet frozen, from the local day of the earliest
+    ``as_at`` any list has to yesterday (local), oldest first. Returns the days frozen.
 
-    Safe to run often and to miss runs: each call catches up, and freezing is idempotent.
+    A catch-up covers days before an earlier freeze too (a backdated list for a day never
+    frozen shapes it), and a frozen day is never changed. Safe to run often and to miss
+    runs: freezing is idempotent. Two queries when nothing is due. ``clock=True`` (the beat
+    task) takes each ``frozen_at`` from the clock once the lists being written have committed;
+    otherwise ``frozen_at`` is ``now`` (replays and tests with a fixed clock).
     """
-    yesterday = local_today(now) - timedelta(days=1)
-    bounds = MofdList.objects.aggregate(first=Min("as_at"))
-    if bounds["first"] is None:
+    first = MofdList.objects.aggregate(first=Min("as_at"))["first"]
+    if first is None:
         return []
-    last = S1Frozen.objects.aggregate(last=Max("date"))["last"]
-    day = local_date(bounds["first"]) if last is None else last + timedelta(days=1)
-    frozen = []
-    while day <= yesterday:
-        with transaction.atomic():
-            s1_freeze(day=day, now=now)
-        frozen.append(day)
-        day += timedelta(days=1)
-    return frozen
+    start, yesterday = local_date(first), local_today(now) - timedelta(days=1)
+    due = days_to_freeze(
+        first=start,
+        yesterday=yesterday,
+        frozen=S1Frozen.objects.filter(date__gte=start, date__lte=yesterday).values_list(
+            "date", flat=True
+        ),
+    )
+    for day in due:
+        s1_freeze(day=day, now=None if clock else now)
+    return due
 
 
 def _jsonable(s1: dict[str, Any]) -> dict[str, Any]:
-    return {**s1, "date": s1["date"].isoformat()}
+    """The S1 as stored JSON (dates and times as ISO 8601 text)."""
+    return json.loads(json.dumps(s1, cls=DjangoJSONEncoder))

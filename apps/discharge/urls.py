@@ -20,6 +20,7 @@ register_converter(IsoDateConverter, "isodate")
 app_name = "discharge"
 urlpatterns = [
     path("discharge/", views.patients, name="patients"),
+    path("s1/", views.s1_today, name="s1-today"),
     path("s1/<isodate:day>/", views.s1_page, name="s1"),
     path("exports/s1/<isodate:day>.csv", views.s1_export_csv, name="s1-csv"),
     path("exports/s1/<isodate:day>.xlsx", views.s1_export_xlsx, name="s1-xlsx"),

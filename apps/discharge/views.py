@@ -1,23 +1,24 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from apps.accounts.choices import AuditAction, Role
 from apps.accounts.services import audit_record
 from apps.beds.models import System
+from apps.core.exports import XLSX_MEDIA_TYPE
 from apps.core.localtime import local_today
 
-from .exports import s1_csv, s1_xlsx
-from .forms import MofdPatientFilter
+from .exports import s1_csv, s1_state_text, s1_xlsx
+from .forms import MofdPatientFilter, S1DayForm
 from .rules import days_mofd, nhs_number_display, plan_status
-from .selectors import mofd_patients_current, s1_for_day
+from .selectors import S1DayNotBegun, mofd_patients_current, s1_for_day
 
 PAGE_SIZE = 50
 # Roles that work with identifiable patients (discharge hub, managers); others see masked.
@@ -34,20 +35,59 @@ def _title(day: date) -> str:
     return f"{system.code if system else ''} S1 discharge sitrep {day:%d.%m.%Y}".strip()
 
 
+def _s1(day: date, today: date) -> dict:
+    """The served S1 of ``day``; a day after today has none (404, no projected figures)."""
+    try:
+        return s1_for_day(day=day, today=today)
+    except S1DayNotBegun:
+        raise Http404(f"The S1 of {day.isoformat()} does not exist yet.") from None
+
+
+@require_GET
+def s1_today(request):
+    """``/s1/``: today's S1, or the day picked in the form (``?date=YYYY-MM-DD``; a day after
+    today then answers 404 like any other link to it)."""
+    _export_allowed(request)
+    today = local_today(timezone.now())
+    form = S1DayForm(request.GET or None)
+    day = form.cleaned_data["date"] if form.is_valid() else today
+    return redirect("discharge:s1", day=day)
+
+
 @require_GET
 def s1_page(request, day: date):
+    """The printable S1 of a local day, with the previous and next day and a date picker.
+
+    States whether the figures are live, frozen (when) or not yet frozen; a row whose
+    organisation sent no list that day says so. A day after today is 404.
+    """
     _export_allowed(request)
-    s1 = s1_for_day(day=day)
+    today = local_today(timezone.now())
+    s1 = _s1(day, today)
     audit_record(action=AuditAction.EXPORT, request=request, what="s1_page", date=day.isoformat())
     return render(
-        request, "discharge/s1.html", {"s1": s1, "title": _title(day), "day": day, "nav": "s1"}
+        request,
+        "discharge/s1.html",
+        {
+            "s1": s1,
+            "state_text": s1_state_text(s1),
+            "any_list": any(row["list_as_at"] for row in s1["rows"]),
+            "title": _title(day),
+            "day": day,
+            "today": today,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1) if day < today else None,
+            "picker": S1DayForm(initial={"date": day}, today=today),
+            "nav": "s1",
+        },
     )
 
 
 @require_GET
 def s1_export_csv(request, day: date):
+    """The S1 CSV (fixed header, TOTAL row last); 404 for a day after today."""
     _export_allowed(request)
-    body = s1_csv(s1_for_day(day=day))
+    body = s1_csv(_s1(day, local_today(timezone.now())))
     audit_record(action=AuditAction.EXPORT, request=request, what="s1_csv", date=day.isoformat())
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="s1-{day.isoformat()}.csv"'
@@ -56,12 +96,11 @@ def s1_export_csv(request, day: date):
 
 @require_GET
 def s1_export_xlsx(request, day: date):
+    """The S1 workbook, stating live/frozen/not yet frozen; 404 for a day after today."""
     _export_allowed(request)
-    body = s1_xlsx(s1_for_day(day=day), title=_title(day))
+    body = s1_xlsx(_s1(day, local_today(timezone.now())), title=_title(day))
     audit_record(action=AuditAction.EXPORT, request=request, what="s1_xlsx", date=day.isoformat())
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(body, content_type=XLSX_MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="s1-{day.isoformat()}.xlsx"'
     return response
 

@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from apps.core.localtime import local_day_bounds
+from apps.core.records import record_merge
 
 from .choices import Disposition
 
@@ -266,17 +267,20 @@ def over_12h_now_pct(totals: LiveTotals) -> float | None:
 # --------------------------------------------------------------------------- records
 
 
-def attendance_merge(held: Mapping[str, Any] | None, posted: Mapping[str, Any]) -> dict[str, Any]:
-    """The record after a post (API.md "Records filled in over several posts").
+RECORD_FIELDS = (
+    "department_type",
+    "arrived_at",
+    "decision_to_admit_at",
+    "departed_at",
+    "disposition",
+)
 
-    A ``None`` or absent value in the post means "not known in this message" and keeps what is
-    held; a value corrects it. With nothing held, the post is the record.
-    """
-    merged = dict(held or {})
-    for name, value in posted.items():
-        if value is not None or name not in merged:
-            merged[name] = value
-    return merged
+
+def attendance_merge(held: Mapping[str, Any] | None, posted: Mapping[str, Any]) -> dict[str, Any]:
+    """The record after a post (API.md "Records filled in over several posts"): the shared
+    ``record_merge`` over ``RECORD_FIELDS``: a ``None`` or absent value in the post means "not
+    known in this message" and keeps what is held; a value corrects it."""
+    return record_merge(held, posted, fields=RECORD_FIELDS)
 
 
 def attendance_problems(record: Mapping[str, Any]) -> dict[str, str]:

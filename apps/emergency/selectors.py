@@ -18,13 +18,7 @@ from . import rules
 from .models import Attendance, EmergencyDaily, EmergencyDepartment
 
 TOTAL = "TOTAL"
-RECORD_FIELDS = (
-    "department_type",
-    "arrived_at",
-    "decision_to_admit_at",
-    "departed_at",
-    "disposition",
-)
+RECORD_FIELDS = rules.RECORD_FIELDS
 
 
 def attendances_held(*, organisation, references: Iterable[str]) -> dict[str, dict]:

@@ -11,7 +11,10 @@ with a ``SitrepHandler``: the same four steps, under the same names, for every k
    ApplicationError`` (400 with DRF-style field paths such as ``wards.2.ward``, or 403 via
    ``ApplicationError.forbidden``) and returns what ``apply`` needs (model objects, not codes).
 3. ``apply(*, submission, resolved)`` — writes, inside the ingest transaction (with the
-   archived ``Submission``); returns ``Applied`` (extra fields of the 201 body).
+   archived ``Submission``); returns ``Applied`` (extra fields of the 201 body). A rule that
+   needs the held state under lock (a record filled in over several posts, merged with what
+   a concurrent post wrote) may raise ``ApplicationError`` here: the transaction rolls back
+   whole and the submission is archived as rejected with that answer.
 4. ``recompute(submissions)`` — after commit, from the recompute outbox: refresh derived
    figures for these accepted submissions. Idempotent. Returns the names of what changed
    (``"beds:RWE-LRI"``, ``"mofd:RWE"``...) for the live board and the alert evaluation.

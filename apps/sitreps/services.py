@@ -185,8 +185,7 @@ def sitrep_ingest(
         try:
             return _apply(handler, common, resolved, idempotency_key)
         except ApplicationError as exc:
-            # A rule checked again under lock at apply (a record filled in over several
-            # posts, merged with a concurrent post): the apply rolled back whole.
+            # Refused by a rule checked under lock in ``apply``: nothing of it was kept.
             return _archive_rejection(
                 common=common, status=exc.status, errors=exc.detail, idempotency_key=idempotency_key
             )

@@ -96,12 +96,86 @@ def test_a_later_post_corrects_site_and_times(ambulance, t0):
     assert held.handover_at - held.arrived_at == timedelta(minutes=19)
 
 
-def test_a_post_states_the_incident_as_now_known_so_an_omitted_time_clears(ambulance, t0):
+def test_a_null_or_absent_time_never_clears_a_held_one(ambulance, t0):
     post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=30), category=1))
     later = {"incident": "RX9-000123", "site": "RWE-LRI", "arrived_at": iso(t0)}
     assert post(ambulance, later).status_code == 201
     held = Handover.objects.get()
-    assert held.handover_at is None and held.category is None
+    assert held.handover_at == t0 + timedelta(minutes=30) and held.category == 1
+    cleared = item(arrived=t0, cleared=t0 + timedelta(minutes=40))  # handover_at: null
+    assert post(ambulance, cleared).status_code == 201
+    held = Handover.objects.get()
+    assert held.handover_at == t0 + timedelta(minutes=30)
+    assert held.cleared_at == t0 + timedelta(minutes=40)
+
+
+def test_a_late_less_complete_copy_changes_no_figure_and_raises_no_alert_issue_15(
+    ambulance, t0, scc_client
+):
+    """Issue 15: handed over and cleared, then the delayed first message (arrival only)."""
+    from apps.escalation.models import Alert
+    from apps.escalation.services import alerts_evaluate
+
+    full = item(arrived=t0, handover=t0 + timedelta(minutes=20), cleared=t0 + timedelta(minutes=35))
+    assert post(ambulance, full).status_code == 201
+    submissions_recompute(list(Submission.objects.values_list("pk", flat=True)))
+    before = scc_client.get(DAILY, {"date": local_date(t0).isoformat()}).json()["total"]
+    assert before["lost_hours"] == 0.08  # 5 minutes over 15
+    copy = item(arrived=t0)  # handover_at and cleared_at: null (not known in that message)
+    response = post(ambulance, copy)
+    assert response.status_code == 201, response.json()
+    submissions_recompute([response.json()["submission"]])
+    held = Handover.objects.get()
+    assert held.handover_at == t0 + timedelta(minutes=20)
+    assert held.cleared_at == t0 + timedelta(minutes=35)
+    after = scc_client.get(DAILY, {"date": local_date(t0).isoformat()}).json()["total"]
+    assert after == before
+    board = scc_client.get("/api/v1/board/").json()
+    lri = next(s for s in board["sites"] if s["code"] == "RWE-LRI")
+    assert lri["handovers"]["waiting_now"] == 0
+    # A crew really waiting at another site (2 h) is the control: the rule does fire.
+    post(ambulance, item("RX9-WAITING", "RWE-GH", arrived=t0))
+    alerts_evaluate(now=timezone.now())
+    alerts = Alert.objects.filter(rule_id="ambulance_wait")
+    assert list(alerts.values_list("scope", flat=True)) == ["RWE-GH"]
+
+
+def test_a_post_that_would_make_the_merged_record_invalid_is_refused_naming_the_item(ambulance, t0):
+    post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=30)))
+    early_clear = item(arrived=t0, cleared=t0 + timedelta(minutes=10))  # before the held handover
+    response = post(ambulance, item("RX9-NEW", arrived=t0), early_clear)
+    assert response.status_code == 400
+    message = response.json()["handovers"]["1"]["cleared_at"][0]
+    assert message.startswith("Clear is before handover") and "already held: handover_at" in message
+    assert Handover.objects.count() == 1  # nothing of the batch applied
+    assert Handover.objects.get().cleared_at is None
+    late_arrival = item(arrived=t0 + timedelta(minutes=45))  # after the held handover
+    response = post(ambulance, late_arrival)
+    assert "handover_at" in response.json()["handovers"]["0"]
+    assert Handover.objects.get().arrived_at == t0
+
+
+def test_the_apply_checks_the_merged_record_again_under_lock(ambulance, t0):
+    """A post validated against an older state (a concurrent post applied in between) is
+    refused whole at apply time, not left to the database's check constraint."""
+    from apps.ambulance.services import handovers_upsert
+    from apps.beds.models import Organisation, Site
+    from apps.core.exceptions import ApplicationError
+
+    post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=30)))
+    rx9 = Organisation.objects.get(code="RX9")
+    submission = Submission.objects.get()
+    stale = {
+        "incident": "RX9-000123",
+        "site": Site.objects.get(code="RWE-LRI"),
+        "arrived_at": t0,
+        "handover_at": None,
+        "cleared_at": t0 + timedelta(minutes=5),
+        "category": None,
+    }
+    with pytest.raises(ApplicationError) as raised:
+        handovers_upsert(organisation=rx9, submission=submission, items=[stale])
+    assert "cleared_at" in raised.value.detail["handovers"][0]
 
 
 def test_the_last_accepted_post_wins(ambulance, t0):
@@ -367,3 +441,27 @@ def test_a_clock_change_day_takes_its_23_or_25_local_hours(
         arrival("RWE-LRI", at, at + timedelta(minutes=45))
     row = scc_client.get(DAILY, {"date": day}).json()["sites"][1]
     assert row["arrivals"] == 2 and row["lost_hours"] == 1.0
+
+
+def test_the_daily_figures_of_a_day_after_today_do_not_exist(scc_client, estate):
+    tomorrow = local_date(timezone.now()) + timedelta(days=1)
+    assert scc_client.get(DAILY, {"date": tomorrow.isoformat()}).status_code == 404
+
+
+def test_a_post_refused_under_lock_is_archived_as_rejected_and_applies_nothing(
+    ambulance, t0, monkeypatch
+):
+    """As if a concurrent post changed the record between the check and the apply: the
+    resolve step saw nothing wrong, the apply's check under lock refuses it whole."""
+    import apps.ambulance.sitrep as plug_in
+
+    post(ambulance, item(arrived=t0, handover=t0 + timedelta(minutes=30)))
+    monkeypatch.setattr(plug_in, "handover_merge_problems", lambda held, posted: {})
+    response = post(
+        ambulance, item("RX9-NEW", arrived=t0), item(arrived=t0, cleared=t0 + timedelta(minutes=5))
+    )
+    assert response.status_code == 400, response.json()
+    assert "cleared_at" in response.json()["handovers"]["1"]
+    assert set(Handover.objects.values_list("incident", flat=True)) == {"RX9-000123"}
+    assert Handover.objects.get().cleared_at is None
+    assert Submission.objects.filter(outcome=Outcome.REJECTED).count() == 1

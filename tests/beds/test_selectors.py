@@ -321,3 +321,19 @@ def test_board_occupancy_from_the_figures_by_bed_type_is_board_occupancy(estate)
     # And with nothing reported at all.
     WardCurrent.objects.all().delete()
     assert board_occupancy_from(occupancy_by_bed_type(level="site")) == board_occupancy(now=now)
+
+
+def test_wards_and_beds_come_in_natural_order_issue_15(estate):
+    """ "Ward 7" before "Ward 43" (not text order), "B2" before "B10"; core beds first."""
+    site = Site.objects.create(
+        code="RWE-NAT",
+        name="Natural",
+        organisation_id=Site.objects.get(code="RWE-LRI").organisation_id,
+    )
+    for code, name in (("NAT-W43", "Ward 43"), ("NAT-W7", "ward 7"), ("NAT-W100", "Ward 100")):
+        Ward.objects.create(code=code, name=name, site=site, bed_type="ga_adult", core_beds=3)
+    ward = Ward.objects.get(code="NAT-W7")
+    for code, escalation in (("B10", False), ("E1", True), ("B2", False), ("B1", False)):
+        Bed.objects.create(ward=ward, code=code, escalation=escalation)
+    assert [r.ward.name for r in site_wards(site=site)] == ["ward 7", "Ward 43", "Ward 100"]
+    assert [b.code for b in site_bed_map(site=site)] == ["B1", "B2", "B10", "E1"]

@@ -279,7 +279,7 @@ def test_trends_draw_occupancy_with_the_standard_and_lost_hours(scc_client, arri
     assert "92% standard" in html and 'class="chart-ref"' in html
     assert "latest 76.7%, highest 93.3%, lowest 76.7%" in html  # 23 of 30 after the counts
     assert "today 0.75" in html  # 60 min handover: 45 min lost
-    assert '<table class="visually-hidden">' in html
+    assert '<div class="visually-hidden"><table>' in html  # the charts' data, for screen readers
 
 
 # --------------------------------------------------------------------------- scale

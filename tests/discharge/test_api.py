@@ -265,3 +265,22 @@ def test_nothing_is_stored_for_a_day_that_has_no_list(scc_client, estate):
     data = scc_client.get("/api/v1/s1/", {"date": date(2020, 1, 1).isoformat()}).json()
     assert data["total"]["total"] == 0 and len(data["rows"]) == 3
     assert data["frozen_at"] is None
+
+
+def test_the_s1_of_a_day_after_today_is_404(scc_client, estate):
+    tomorrow = local_date(timezone.now()) + timedelta(days=1)
+    assert scc_client.get("/api/v1/s1/", {"date": tomorrow.isoformat()}).status_code == 404
+
+
+def test_the_s1_of_a_day_without_lists_says_so(key_client, scc_client):
+    key_client("RWE").post(URL, body(patient("A")), format="json")
+    today = local_date(timezone.now())
+    data = scc_client.get("/api/v1/s1/", {"date": "2020-01-01"}).json()
+    assert data["state"] == "not_frozen" and data["frozen_at"] is None
+    assert all(r["lists"] == 0 and r["list_as_at"] is None for r in data["rows"])
+    assert data["total"]["lists"] == 0 and data["total"]["late_lists"] == 0
+    data = scc_client.get("/api/v1/s1/").json()
+    assert data["state"] == "live" and data["date"] == today.isoformat()
+    rows = {r["organisation"]: r for r in data["rows"]}
+    assert rows["RWE"]["lists"] == 1 and rows["RWE"]["list_as_at"] is not None
+    assert rows["RT5"]["lists"] == 0 and rows["RT5"]["list_as_at"] is None

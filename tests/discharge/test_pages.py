@@ -55,8 +55,9 @@ def test_the_xlsx_export_reads_back(admin_client, seed):
     book = load_workbook(io.BytesIO(response.content))
     sheet = book.active
     assert "26.04.2023" in sheet["A1"].value
-    assert sheet.freeze_panes == "C3"
-    header = [c.value for c in sheet[2]]
+    assert sheet["A2"].value.startswith("Not yet frozen: the day is over")
+    assert sheet.freeze_panes == "C4"
+    header = [c.value for c in sheet[3]]
     assert header[:6] == [
         "Organisation",
         "Name",
@@ -65,10 +66,12 @@ def test_the_xlsx_export_reads_back(admin_client, seed):
         "Future plan",
         "Awaiting outcome",
     ]
-    assert all(c.font.bold for c in sheet[2])
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert header[-2:] == ["Lists that day", "Late lists"]
+    assert all(c.font.bold for c in sheet[3])
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
     assert [r[0] for r in rows] == ["OOA", "RT5", "RWE", "TOTAL"]
     assert rows[-1][2:6] == [192, 27, 6, 159]
+    assert rows[-1][-2:] == [3, 0]
     assert all(c.font.bold for c in sheet[sheet.max_row])
     assert sheet.column_dimensions["B"].width >= 30
     assert AuditEvent.objects.get(action=AuditAction.EXPORT).detail["what"] == "s1_xlsx"
@@ -214,3 +217,72 @@ def test_hostile_names_are_escaped_on_the_s1_page(manager_client, estate):
     Organisation.objects.filter(code="RWE").update(name="<script>x</script>")
     html = manager_client.get(f"/s1/{date(2026, 1, 1).isoformat()}/").content.decode()
     assert "<script>x</script>" not in html
+
+
+# --------------------------------------------------------------------------- S1 by day
+def test_s1_redirects_to_today_and_the_picker_to_the_day(manager_client, estate):
+    today = local_date(timezone.now())
+    response = manager_client.get("/s1/")
+    assert response.status_code == 302 and response["Location"] == f"/s1/{today.isoformat()}/"
+    picked = manager_client.get("/s1/", {"date": "2026-02-03"})
+    assert picked["Location"] == "/s1/2026-02-03/"
+
+
+def test_the_s1_page_links_the_days_around_it_and_says_what_it_is(manager_client, estate):
+    today = local_date(timezone.now())
+    html = manager_client.get(f"/s1/{today.isoformat()}/").content.decode()
+    yesterday = today - timedelta(days=1)
+    assert f'href="/s1/{yesterday.isoformat()}/"' in html and 'id="s1-next"' not in html
+    assert 'data-state="live"' in html and 'type="date"' in html
+    assert f'max="{today.isoformat()}"' in html
+    html = manager_client.get(f"/s1/{yesterday.isoformat()}/").content.decode()
+    assert f'id="s1-next" href="/s1/{today.isoformat()}/"' in html
+    assert 'data-state="not_frozen"' in html and "Not yet frozen" in html
+
+
+@pytest.mark.parametrize("path", ["/s1/{}/", "/exports/s1/{}.csv", "/exports/s1/{}.xlsx"])
+def test_a_day_after_today_has_no_s1(manager_client, estate, path):
+    tomorrow = local_date(timezone.now()) + timedelta(days=1)
+    assert manager_client.get(path.format(tomorrow.isoformat())).status_code == 404
+    assert manager_client.get(path.format("2099-01-01")).status_code == 404
+
+
+def test_a_day_without_lists_says_no_list_received(manager_client, seed):
+    from apps.discharge.services import s1_freeze
+
+    s1_freeze(day=SEED_DAY, now=timezone.now())
+    html = manager_client.get("/s1/2023-04-20/").content.decode()  # before any list
+    assert html.count("No list received.") == 4  # each organisation and the total
+    assert 'data-state="not_frozen"' in html
+    html = manager_client.get("/s1/2023-04-26/").content.decode()
+    assert "No list received" not in html and 'data-state="frozen"' in html
+    # A late list for the frozen day.
+    post_list("RWE", SEED_AS_AT + timedelta(hours=3), [], now=timezone.now())
+    html = manager_client.get("/s1/2023-04-26/").content.decode()
+    assert "1 late list received after the freeze, not included." in html
+    book = load_workbook(io.BytesIO(manager_client.get("/exports/s1/2023-04-26.xlsx").content))
+    assert book.active["A2"].value.startswith("Frozen at ")
+    assert "1 late list(s)" in book.active["A2"].value
+
+
+def test_s1_exports_carry_hostile_organisation_names_as_text(manager_client, seed):
+    from apps.beds.models import Organisation
+
+    hostile = {
+        "OOA": '=HYPERLINK("http://127.0.0.1:9/x","Click here")',
+        "RT5": "@SUM(1+1)",
+        "RWE": "\tTab",
+    }
+    for code, name in hostile.items():
+        Organisation.objects.filter(code=code).update(name=name)
+    text = manager_client.get("/exports/s1/2023-04-26.csv").content.decode()
+    rows = {r["organisation"]: r["name"] for r in csv.DictReader(io.StringIO(text))}
+    assert rows == {**{code: "'" + name for code, name in hostile.items()}, "TOTAL": "Total"}
+    body = manager_client.get("/exports/s1/2023-04-26.xlsx").content
+    import zipfile
+
+    assert "<f>" not in zipfile.ZipFile(io.BytesIO(body)).read("xl/worksheets/sheet1.xml").decode()
+    sheet = load_workbook(io.BytesIO(body)).active
+    names = {row[0].value: row[1] for row in sheet.iter_rows(min_row=4)}
+    for code, name in hostile.items():
+        assert names[code].value == name and names[code].data_type == "s"

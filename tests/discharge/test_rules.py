@@ -8,12 +8,14 @@ from apps.discharge.rules import (
     Patient,
     S1Figures,
     days_mofd,
+    days_to_freeze,
     list_in_force,
     nhs_number_display,
     nhs_number_valid,
     plan_status,
     s1_compute,
     s1_figures,
+    s1_state,
 )
 
 from .factories import SEED_DAY, seed_patients
@@ -149,7 +151,8 @@ def test_every_organisation_has_a_row_and_the_total_sums_them():
         previous_lists={},
     )
     assert [r["organisation"] for r in s1["rows"]] == ["A", "B"]
-    assert s1["rows"][1] == S1Figures().as_row(organisation="B", name="b")
+    # B sent no list: zeros with no list behind them (shown as "no list received").
+    assert s1["rows"][1] == {**S1Figures().as_row(organisation="B", name="b"), "list_as_at": None}
     assert s1["total"]["organisation"] == "TOTAL"
     assert s1["total"]["by_pathway"] == {"P0": 0, "P1": 0, "P2": 1, "P3": 0}
     assert s1["total"]["planned_today"] == 1
@@ -158,3 +161,18 @@ def test_every_organisation_has_a_row_and_the_total_sums_them():
 def test_figures_round_trip_through_the_row_shape():
     f = S1Figures(total=3, planned_today=1, P1=2, P3=1, lost_discharges=1, days_7_plus=2)
     assert S1Figures.from_row(f.as_row(organisation="X", name="x")) == f
+
+
+def test_the_state_of_a_days_s1():
+    assert s1_state(day=D, today=D, frozen=False) == "live"
+    assert s1_state(day=D, today=date(2026, 11, 24), frozen=False) == "not_frozen"
+    assert s1_state(day=D, today=date(2026, 11, 24), frozen=True) == "frozen"
+    assert s1_state(day=date(2026, 11, 24), today=D, frozen=False) is None  # no projection
+
+
+def test_the_catch_up_freezes_every_completed_day_not_yet_frozen_from_the_first_list():
+    frozen = [date(2026, 11, 20), date(2026, 11, 21)]
+    due = days_to_freeze(first=date(2026, 11, 17), yesterday=date(2026, 11, 22), frozen=frozen)
+    assert due == [date(2026, 11, 17), date(2026, 11, 18), date(2026, 11, 19), date(2026, 11, 22)]
+    assert days_to_freeze(first=None, yesterday=D, frozen=[]) == []
+    assert days_to_freeze(first=D, yesterday=date(2026, 11, 22), frozen=[]) == []

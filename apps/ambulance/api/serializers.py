@@ -8,11 +8,13 @@ HANDOVERS_DESCRIPTION = """
 Ambulance arrivals at hospital sites, from an ambulance service's key only (another
 organisation's key: 403). The batch is applied atomically; every invalid item is named.
 
-Each item states an incident **as now known**: posting the same `incident` again replaces
-what was held for it (site, times, category). An omitted or null `handover_at`, `cleared_at` or
-`category` means "not known (yet)" and clears a value held before, so a correction can also
-withdraw a time. Handovers carry no as-at time, so the last accepted post for an incident wins,
-whatever order deliveries were made in.
+An incident is filled in over several posts: posting the same `incident` again merges into
+what is held for it. A value given corrects the held one (site, times, category); an omitted or
+null `handover_at`, `cleared_at` or `category` means "not known in this message" and never
+clears a value already held, so a late, less complete copy (a delayed first message) changes
+nothing it does not state. The rules below are checked on the merged record: a post that would
+make it invalid (e.g. a clear before the handover already held) is refused naming the item, and
+nothing of the batch is applied.
 
 Rules: `arrived_at ≤ handover_at ≤ cleared_at` (a crew may clear without a handover);
 `handover_at` at most 24 hours after `arrived_at`; `site` a hospital site (a site of an acute

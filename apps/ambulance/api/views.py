@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +24,7 @@ class HandoversDailyView(APIView):
         responses={
             200: HandoversDailyOut,
             400: OpenApiResponse(description="Invalid date: the error names the parameter."),
+            404: OpenApiResponse(description="A date after today (Europe/London)."),
         },
         tags=["handovers"],
     )
@@ -30,5 +32,8 @@ class HandoversDailyView(APIView):
         query = HandoversDailyQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         now = timezone.now()
-        day = query.validated_data.get("date") or local_today(now)
+        today = local_today(now)
+        day = query.validated_data.get("date") or today
+        if day > today:
+            raise NotFound(f"The figures of {day.isoformat()} do not exist yet.")
         return Response(HandoversDailyOut(handovers_daily(day=day, now=now)).data)

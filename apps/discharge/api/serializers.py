@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from apps.sitreps.fields import SitrepTimeField
 
-from ..choices import DelayReason, Pathway
+from ..choices import DelayReason, Pathway, S1State
 from ..rules import nhs_number_valid
 
 
@@ -88,12 +88,29 @@ class S1RowOut(serializers.Serializer):
     lost_discharges = serializers.IntegerField()
     days_7_plus = serializers.IntegerField()
     days_21_plus = serializers.IntegerField()
+    lists = serializers.IntegerField(
+        help_text="The organisation's lists with as_at in that local day (0: no list received "
+        "that day; the figures are then those of list_as_at's list, or zeros if none)."
+    )
+    late_lists = serializers.IntegerField(
+        help_text="Of those, lists received after the day was frozen: not in its figures."
+    )
+    list_as_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="as_at of the list the figures come from (the latest on or before the end "
+        "of the day); null: no list received by then (TOTAL: always null).",
+    )
 
 
 class S1Out(serializers.Serializer):
     date = serializers.DateField()
+    state = serializers.ChoiceField(
+        choices=S1State.choices,
+        help_text="live: today; frozen: stored at the end of the day (frozen_at); not_frozen: "
+        "the day is over and will be frozen at the next catch-up.",
+    )
     rows = S1RowOut(many=True)
     total = S1RowOut()
     frozen_at = serializers.DateTimeField(
-        allow_null=True, help_text="When the day's S1 was frozen; null while it is live."
+        allow_null=True, help_text="When the day's S1 was frozen; null unless state is frozen."
     )
