@@ -21,7 +21,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 ORDER = ["national", "beds", "handovers", "s1", "virtualwards"]
 # ``national`` measures the bed apply, the board at national scale and the S1 exports itself,
 # so the default run leaves out the targets it covers (each still runs by name).
-DEFAULT = ["national", "handovers", "virtualwards", "escalation"]
+DEFAULT = ["national", "handovers", "virtualwards", "escalation", "ambulance"]
 
 
 def targets() -> list[str]:

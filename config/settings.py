@@ -279,6 +279,15 @@ SCC_SITREP_MAX_FUTURE_MINUTES = 5
 SCC_HANDOVER_STANDARD_MIN = int(os.environ.get("SCC_HANDOVER_STANDARD_MIN", "15"))
 SCC_RELEASE_TO_RESPOND_MIN = 45
 SCC_OCCUPANCY_STANDARD_PCT = 92
+# DOMAIN.md "Ambulance response": national ARP standards per category, seconds (None: no such
+# standard), and the system's ambition for the Category 2 mean.
+SCC_ARP_STANDARDS = {
+    1: {"mean_s": 7 * 60, "p90_s": 15 * 60},
+    2: {"mean_s": 18 * 60, "p90_s": 40 * 60},
+    3: {"mean_s": None, "p90_s": 120 * 60},
+    4: {"mean_s": None, "p90_s": 180 * 60},
+}
+SCC_CAT2_MEAN_AMBITION_MIN = 30
 # Pulled feeds: per-request limits and the longest wait between retries of a failing feed.
 SCC_FEED_CONNECT_TIMEOUT_S = 5.0
 SCC_FEED_TIMEOUT_S = 20.0

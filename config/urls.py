@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.board.urls")),
+    path("", include("apps.ambulance.urls")),
     path("", include("apps.discharge.urls")),
     path("", include("apps.virtualwards.urls")),
     path("", include("apps.emergency.urls")),

@@ -1,7 +1,8 @@
-"""The handovers sitrep on the one ingest path (``apps.sitreps.registry`` describes the steps).
+"""The ambulance sitreps on the one ingest path (``apps.sitreps.registry`` describes the
+steps): handovers, incidents and REAP.
 
-``handovers_sitrep_resolve`` → ``handovers_sitrep_apply`` → ``handovers_sitrep_recompute``;
-registered from ``AmbulanceConfig.ready``.
+``<kind>_sitrep_resolve`` → ``<kind>_sitrep_apply`` → ``<kind>_sitrep_recompute``; registered
+from ``AmbulanceConfig.ready``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from apps.sitreps.choices import SitrepKind
 from apps.sitreps.models import Submission
 from apps.sitreps.registry import Applied, SitrepHandler, register
 
+from .api.response_serializers import IncidentsIn, ReapIn
 from .api.serializers import HandoversIn
+from .response_services import incidents_merge, incidents_upsert, reap_declare, response_recompute
 from .rules import handover_merge_problems
 from .services import handovers_held, handovers_recompute, handovers_upsert
 
@@ -104,5 +107,87 @@ register(
         resolve=handovers_sitrep_resolve,
         apply=handovers_sitrep_apply,
         recompute=handovers_sitrep_recompute,
+    )
+)
+
+
+# --------------------------------------------------------------------------- incidents, REAP
+
+
+def ambulance_only(organisation: Organisation) -> bool:
+    """Only ambulance services send incidents and REAP levels (another key: 403)."""
+    return organisation.kind == OrganisationKind.AMBULANCE
+
+
+def incidents_sitrep_resolve(
+    *, organisation: Organisation, data: dict[str, Any], now: datetime
+) -> list[dict[str, Any]]:
+    """Check a well-formed batch of incidents against what is held (API.md
+    ``sitreps/incidents``); one query.
+
+    Raises ``ApplicationError`` (400) naming every bad item under ``incidents.<n>``: an
+    incident sent more than once, and the ordering rules checked on the merged record (held
+    plus post; ``response_rules.incident_problems``). The organisation's own incidents only:
+    the natural key is (organisation, ``incident``), so there is no scope beyond ``allowed``.
+    """
+    items = data["incidents"]
+    batch = incidents_merge(organisation=organisation, items=items)
+    if batch.errors:
+        raise ApplicationError({"incidents": batch.errors})
+    return items
+
+
+def incidents_sitrep_apply(*, submission: Submission, resolved: list[dict[str, Any]]) -> Applied:
+    """Merge and write the incidents (again under the organisation's lock); the 201 body
+    lists the local ``days`` of clock start whose figures changed."""
+    days = incidents_upsert(
+        organisation=submission.organisation, submission=submission, items=resolved
+    )
+    return Applied(response={"incidents": len(resolved), "days": [d.isoformat() for d in days]})
+
+
+def incidents_sitrep_recompute(submissions: list[Submission]) -> set[str]:
+    """Response figures are aggregated when read: ``ambulance_response:<code>`` names."""
+    return response_recompute(submissions)
+
+
+def reap_sitrep_resolve(
+    *, organisation: Organisation, data: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """Nothing beyond the shape: a level 1-4 at a time with an offset, not in the future."""
+    return data
+
+
+def reap_sitrep_apply(*, submission: Submission, resolved: dict[str, Any]) -> Applied:
+    """Record (or correct) the declaration; the 201 body repeats it."""
+    declaration = reap_declare(
+        organisation=submission.organisation,
+        submission=submission,
+        level=resolved["level"],
+        declared_at=resolved["declared_at"],
+    )
+    return Applied(
+        response={"level": declaration.level, "declared_at": declaration.declared_at.isoformat()}
+    )
+
+
+register(
+    SitrepHandler(
+        kind=SitrepKind.INCIDENTS.value,
+        input_serializer=IncidentsIn,
+        allowed=ambulance_only,
+        resolve=incidents_sitrep_resolve,
+        apply=incidents_sitrep_apply,
+        recompute=incidents_sitrep_recompute,
+    )
+)
+register(
+    SitrepHandler(
+        kind=SitrepKind.REAP.value,
+        input_serializer=ReapIn,
+        allowed=ambulance_only,
+        resolve=reap_sitrep_resolve,
+        apply=reap_sitrep_apply,
+        recompute=incidents_sitrep_recompute,
     )
 )

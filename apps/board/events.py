@@ -19,7 +19,8 @@ def panel_events(changed: set[str] | list[str]) -> list[str]:
 
     ``beds:RWE-LRI`` and ``handovers:RWE-LRI`` → ``site-RWE-LRI``; ``mofd:RWE`` → the tiles of
     RWE's sites and ``mofd``; ``alerts:RWE-LRI`` → ``alerts`` and that site; virtual wards →
-    ``virtual-wards``. ``board`` (the system strip) fires for every change.
+    ``virtual-wards``; ``ambulance_response:RX9`` → ``ambulance``. ``board`` (the system
+    strip) fires for every change.
     """
     events: set[str] = {"board"}
     organisations: set[str] = set()
@@ -34,6 +35,8 @@ def panel_events(changed: set[str] | list[str]) -> list[str]:
             events.update({"alerts", f"site-{scope}"})
         elif kind == "virtual_wards":
             events.add("virtual-wards")
+        elif kind == "ambulance_response":
+            events.add("ambulance")
     if organisations:
         codes = Site.objects.filter(organisation__code__in=organisations).values_list(
             "code", flat=True

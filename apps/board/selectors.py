@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from apps.ambulance.response_selectors import board_ambulance_response
 from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import BedType
 from apps.beds.models import Organisation, System
@@ -43,6 +44,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
     virtual_wards = board_virtual_wards(now=now)
     emergency = board_emergency(now=now)
     organisations = list(Organisation.objects.all())
+    ambulance_response = board_ambulance_response(now=now, organisations=organisations)
     escalation = board_escalation(
         now=now,
         figures=figures_build(
@@ -53,6 +55,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
             mofd=mofd,
             virtual_wards=virtual_wards,
             emergency=emergency,
+            ambulance_response=ambulance_response,
         ),
     )
     system = System.objects.first()
@@ -68,6 +71,9 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
             "virtual_wards": virtual_wards["system"],
             "emergency": emergency["system"],
             "opel": escalation["system_opel"],
+            "ambulance_response": ambulance_response["organisations"],
+            # Pooled over every ambulance service: the system's C2 mean (the board's tile).
+            "ambulance_response_total": ambulance_response["total"],
         },
         "sites": [
             {

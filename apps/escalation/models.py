@@ -44,7 +44,10 @@ class EscalationRule(models.Model):
                         ],
                         scope_kind=ScopeKind.SITE,
                     )
-                    | Q(code=RuleCode.MOFD_P1_P3, scope_kind=ScopeKind.ORGANISATION)
+                    | Q(
+                        code__in=[RuleCode.MOFD_P1_P3, RuleCode.CAT2_MEAN],
+                        scope_kind=ScopeKind.ORGANISATION,
+                    )
                     | Q(code=RuleCode.VW_UTILISATION, scope_kind=ScopeKind.SYSTEM)
                 ),
             ),

@@ -45,6 +45,11 @@ class OrganisationFigures:
     mofd_p1_p3: int | None = None
     # Occupied adult G&A beds over the organisation's sites that have reported.
     occupied_ga_adult: int | None = None
+    # An ambulance service's Category 2 mean response today, minutes (None: no response yet).
+    cat2_mean_min: float | None = None
+    is_ambulance: bool = False
+    # An ambulance service's REAP level in force (None: none declared).
+    reap_level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,17 @@ def opel_system(sites: Iterable[tuple[int | None, int | None]]) -> int | None:
     return round_half_up(Fraction(weighted, total))
 
 
+def opel_organisation(
+    organisation: OrganisationFigures, sites: Iterable[tuple[int | None, int | None]]
+) -> int | None:
+    """Organisation OPEL (DOMAIN.md "Escalation"): its sites' OPELs weighted by available
+    adult G&A beds, rounded half up (``opel_system`` over its sites; ``None`` when none has
+    data); an ambulance service shows its REAP level instead."""
+    if organisation.is_ambulance:
+        return organisation.reap_level
+    return opel_system(sites)
+
+
 def opel_sites(figures: Figures, thresholds: OpelThresholds) -> dict[str, OpelResult]:
     return {
         site.code: opel_site(opel_inputs(site, figures.organisation(site.organisation)), thresholds)
@@ -288,6 +304,10 @@ def _ed_twelve_hour(figures, now, opel):
     return [(s.code, s.ed_over_12h_now) for s in figures.sites if s.ed_over_12h_now is not None]
 
 
+def _cat2_mean(figures, now, opel):
+    return [(o.code, o.cat2_mean_min) for o in figures.organisations if o.cat2_mean_min is not None]
+
+
 RULE_DEFINITIONS: dict[str, RuleDefinition] = {
     RuleCode.SITE_OCCUPANCY: RuleDefinition(
         ScopeKind.SITE, AT_LEAST, "adult G&A occupancy", "%", _site_occupancy
@@ -310,6 +330,9 @@ RULE_DEFINITIONS: dict[str, RuleDefinition] = {
     ),
     RuleCode.ED_TWELVE_HOUR: RuleDefinition(
         ScopeKind.SITE, AT_LEAST, "patients in the ED over 12 h", "", _ed_twelve_hour
+    ),
+    RuleCode.CAT2_MEAN: RuleDefinition(
+        ScopeKind.ORGANISATION, ABOVE, "C2 mean response today", " min", _cat2_mean
     ),
 }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 
+from apps.ambulance.response_selectors import board_ambulance_response
 from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import OrganisationKind
 from apps.beds.models import Organisation, Site
@@ -28,6 +29,7 @@ from .rules import (
     RuleSpec,
     SiteFigures,
     SystemFigures,
+    opel_organisation,
     opel_sites,
     opel_system,
 )
@@ -44,11 +46,18 @@ def figures_build(
     mofd: Mapping[str, Any],
     virtual_wards: Mapping[str, Any],
     emergency: Mapping[str, Any] | None = None,
+    ambulance_response: Mapping[str, Any] | None = None,
 ) -> Figures:
     """Turn the apps' board blocks (keyed by site / organisation id) into rule figures.
 
     ``board_build`` can pass the blocks it already holds, so the board computes them once.
+    ``ambulance_response``: ``board_ambulance_response``'s block (C2 mean per service).
     """
+    services = (ambulance_response or {}).get("organisations", [])
+    cat2_mean_s = {
+        row["organisation"]: row["categories"]["2"]["mean_response_s_today"] for row in services
+    }
+    reap = {row["organisation"]: (row["reap"] or {}).get("level") for row in services}
     site_figures = []
     occupied_by_org: dict[int, int] = {}
     ed_sites = emergency["sites"] if emergency else {}
@@ -87,6 +96,11 @@ def figures_build(
                 mofd_total=block["total"] if block else None,
                 mofd_p1_p3=sum(by_pathway[p] for p in MOFD_P1_P3) if by_pathway else None,
                 occupied_ga_adult=occupied_by_org.get(organisation.pk),
+                cat2_mean_min=None
+                if cat2_mean_s.get(organisation.code) is None
+                else cat2_mean_s[organisation.code] / 60,
+                is_ambulance=organisation.kind == OrganisationKind.AMBULANCE,
+                reap_level=reap.get(organisation.code),
             )
         )
     vw_system = virtual_wards["system"]
@@ -99,14 +113,16 @@ def figures_build(
 
 def escalation_figures(*, now: datetime) -> Figures:
     """Everything the rules look at, now, in a fixed number of queries."""
+    organisations = list(Organisation.objects.all())
     return figures_build(
         sites=list(board_sites()),
-        organisations=list(Organisation.objects.all()),
+        organisations=organisations,
         occupancy=board_occupancy(now=now),
         handovers=board_handovers(now=now),
         mofd=board_mofd(now=now),
         virtual_wards=board_virtual_wards(now=now),
         emergency=board_emergency(now=now),
+        ambulance_response=board_ambulance_response(now=now, organisations=organisations),
     )
 
 
@@ -189,12 +205,16 @@ def board_escalation(*, now: datetime, figures: Figures | None = None) -> dict[s
 
     ``{"site_opel": {site_code: int|None}, "site_opel_detail": {site_code: {"level",
     "parameters": {name: {"value", "level"}}}}, "system_opel": int|None,
-    "open_alerts_by_scope": {scope: count}, "alerts": [AlertOut]}``
+    "organisation_opel": {organisation code: int|None}, "open_alerts_by_scope": {scope:
+    count}, "alerts": [AlertOut]}``. An ambulance service's organisation OPEL is its REAP.
     """
     if figures is None:
         figures = escalation_figures(now=now)
     opel = opel_sites(figures, settings.SCC_OPEL_THRESHOLDS)
     available = {site.code: site.available for site in figures.sites}
+    by_organisation: dict[str, list[tuple[int | None, int | None]]] = defaultdict(list)
+    for site in figures.sites:
+        by_organisation[site.organisation].append((opel[site.code].level, site.available))
     alerts = list(alerts_open_by_severity())
     return {
         "site_opel": {code: result.level for code, result in opel.items()},
@@ -209,6 +229,10 @@ def board_escalation(*, now: datetime, figures: Figures | None = None) -> dict[s
             for code, result in opel.items()
         },
         "system_opel": opel_system((r.level, available[code]) for code, r in opel.items()),
+        "organisation_opel": {
+            organisation.code: opel_organisation(organisation, by_organisation[organisation.code])
+            for organisation in figures.organisations
+        },
         "open_alerts_by_scope": dict(Counter(alert.scope for alert in alerts)),
         "alerts": [alert_out(alert) for alert in alerts],
     }

@@ -53,6 +53,15 @@ WHOLE_NUMBERS = {
     "capacity",
     "department_type",
 }
+INCIDENTS = (
+    "incident",
+    "category",
+    "call_connected_at",
+    "identified_at",
+    "dispatched_at",
+    "at_scene_at",
+    "stood_down_at",
+)
 
 
 class CsvError(ValueError):
@@ -241,10 +250,19 @@ def _emergency(header: list[str], records: list[tuple[int, list[str]]]) -> CsvDo
     return CsvDocument({"attendances": [dict(row.cells) for row in rows]}, where)
 
 
+def _incidents(header: list[str], records: list[tuple[int, list[str]]]) -> CsvDocument:
+    """An empty cell is "not known in this document": it never clears a time held."""
+    rows = _rows(header, records, INCIDENTS)
+    _need_rows(rows, "an incidents sitrep needs at least one incident")
+    where = {("incidents", i): row.number for i, row in enumerate(rows)}
+    return CsvDocument({"incidents": [dict(row.cells) for row in rows]}, where)
+
+
 _CONVERTERS: dict[str, Callable[[list[str], list[tuple[int, list[str]]]], CsvDocument]] = {
     SitrepKind.BEDS: _beds,
     SitrepKind.HANDOVERS: _handovers,
     SitrepKind.DISCHARGE: _discharge,
     SitrepKind.VIRTUAL_WARDS: _virtual_wards,
     SitrepKind.EMERGENCY: _emergency,
+    SitrepKind.INCIDENTS: _incidents,
 }

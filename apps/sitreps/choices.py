@@ -7,6 +7,8 @@ class SitrepKind(models.TextChoices):
     DISCHARGE = "discharge", "Discharge (MOFD list)"
     VIRTUAL_WARDS = "virtual_wards", "Virtual-ward census"
     EMERGENCY = "emergency", "ED attendances"
+    INCIDENTS = "incidents", "Ambulance incidents (ARP response)"
+    REAP = "reap", "Ambulance REAP level"
 
 
 class Outcome(models.TextChoices):

@@ -53,6 +53,7 @@ def test_the_default_rules_are_loaded():
         "stale_bed_sitrep": ("site", 4, 8, True),
         "ed_four_hour": ("site", 76, 60, True),
         "ed_twelve_hour": ("site", 1, 5, True),
+        "cat2_mean": ("organisation", 30, 60, True),
     }
 
 

@@ -240,3 +240,41 @@ def test_negative_whole_numbers_pass_to_the_sitrep_validation():
         kind="virtual_wards", content=_csv("as_at,ward,capacity,occupied", f"{AS_AT},VW-A,-1,0")
     )
     assert doc.body["wards"][0]["capacity"] == -1
+
+
+def test_an_incidents_csv_gives_one_incident_per_row_with_nulls_for_unknown_times():
+    doc = csv_to_body(
+        kind="incidents",
+        content=_csv(
+            "incident,category,call_connected_at,identified_at,dispatched_at,at_scene_at,"
+            "stood_down_at",
+            "RX9-2026-000123,2,2026-11-23T07:00:00+00:00,2026-11-23T07:02:10+00:00,"
+            "2026-11-23T07:01:40+00:00,,",
+            "RX9-2026-000124,,,,,2026-11-23T07:40:00+00:00,",
+        ),
+    )
+    assert doc.body == {
+        "incidents": [
+            {
+                "incident": "RX9-2026-000123",
+                "category": 2,
+                "call_connected_at": "2026-11-23T07:00:00+00:00",
+                "identified_at": "2026-11-23T07:02:10+00:00",
+                "dispatched_at": "2026-11-23T07:01:40+00:00",
+                "at_scene_at": None,
+                "stood_down_at": None,
+            },
+            {
+                "incident": "RX9-2026-000124",
+                "category": None,
+                "call_connected_at": None,
+                "identified_at": None,
+                "dispatched_at": None,
+                "at_scene_at": "2026-11-23T07:40:00+00:00",
+                "stood_down_at": None,
+            },
+        ]
+    }
+    assert doc.rows == {("incidents", 0): 2, ("incidents", 1): 3}
+    with pytest.raises(CsvError, match="missing column"):
+        csv_to_body(kind="incidents", content=_csv("incident,category", "X,1"))

@@ -59,3 +59,32 @@ def test_a_json_bed_feed_updates_occupancy_and_a_bad_one_keeps_the_last_good(est
     feed.refresh_from_db()
     assert "occupied" in feed.last_error
     assert board_occupancy(now=NOW)["sites"][site_id]["occupied"] == 27
+
+
+def test_a_csv_incidents_feed_fills_in_incidents_and_an_empty_cell_clears_nothing(
+    estate, feed_server
+):
+    from apps.ambulance.models import Incident
+
+    header = (
+        b"incident,category,call_connected_at,identified_at,dispatched_at,at_scene_at,"
+        b"stood_down_at\n"
+    )
+    first = header + b"RX9-1,2,2026-11-23T08:00:00+00:00,,2026-11-23T08:02:00+00:00,,\n"
+    later = header + b"RX9-1,,,,,2026-11-23T08:20:00+00:00,\n"
+    url = feed_server.serve("/incidents.csv", Reply(body=first))
+    feed = feed_create(
+        organisation=Organisation.objects.get(code="RX9"),
+        kind="incidents",
+        url=url,
+        format="csv",
+        every_s=60,
+    )
+    feed_pull(feed=feed, now=NOW)
+    feed_server.serve("/incidents.csv", Reply(body=later))
+    feed_pull(feed=feed, now=NOW)
+    feed.refresh_from_db()
+    assert feed.last_error is None
+    incident = Incident.objects.get()
+    assert incident.dispatched_at == datetime(2026, 11, 23, 8, 2, tzinfo=UTC)
+    assert incident.response_s == 18 * 60

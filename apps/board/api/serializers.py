@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from apps.ambulance.api.response_serializers import CategoriesOut, ServiceResponseOut
 from apps.ambulance.api.serializers import HandoversLiveOut
 from apps.beds.api.serializers import OccupancyOut
 from apps.discharge.api.serializers import MofdBoardOut
@@ -21,6 +22,10 @@ class BoardSystemOut(serializers.Serializer):
         "the longest); null when no site reports ED attendances.",
     )
     opel = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
+    ambulance_response = ServiceResponseOut(many=True)
+    ambulance_response_total = CategoriesOut(
+        help_text="Today's response figures pooled over every ambulance service."
+    )
 
 
 class BoardSiteOut(serializers.Serializer):

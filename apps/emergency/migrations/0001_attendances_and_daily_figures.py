@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('beds', '0002_bed_state'),
-        ('sitreps', '0002_attendances_and_daily_figures'),
+        ('sitreps', '0001_initial'),
     ]
 
     operations = [

@@ -24,6 +24,7 @@ from apps.sitreps.choices import SitrepKind
 from apps.virtualwards.models import VirtualWard
 from demo.emergency import SITE as ED_SITE
 from demo.emergency import FrontDoor
+from demo.response import ResponseSim, crews_waiting
 from demo.simulator import MOFD_TARGET, World
 
 logger = logging.getLogger("scc.simulator")
@@ -69,6 +70,10 @@ def ed_fullness(world: World) -> float:
     core = sum(w["core_beds"] for w in wards)
     occupied = sum(world.occupied.get(w["code"], 0.94 * w["core_beds"]) for w in wards)
     return occupied / core if core else 0.94
+
+
+# EMAS's 999 incidents and its REAP level (re-judged every quarter hour).
+EVERY |= {"incidents": 30, "reap": 900}
 
 
 def load_world() -> World:
@@ -178,6 +183,16 @@ class Command(BaseCommand):
                 )
 
         self.stdout.write(f"simulator posting to {url}")
+        emas = ResponseSim()
+        previous_calls = timezone.now()
+        try:
+            for body in emas.backfill(previous_calls):
+                post("RX9", "/api/v1/sitreps/incidents/", body)
+            # A quieter spell three days ago, so the REAP history has more than today.
+            earlier = (previous_calls - timedelta(days=3)).replace(microsecond=0)
+            post("RX9", "/api/v1/sitreps/reap/", {"level": 3, "declared_at": earlier.isoformat()})
+        except httpx.HTTPError as exc:
+            logger.warning("simulator: incidents backfill not posted: %s", exc)
         while not stopping:
             now = timezone.now()
             try:
@@ -206,6 +221,18 @@ class Command(BaseCommand):
                             front_door.unsent(items[start:])  # sent again next round
                             raise
                     last["emergency"] = time.monotonic()
+                if time.monotonic() - last.get("incidents", -1e9) >= EVERY["incidents"]:
+                    lri = crews_waiting(world.incidents.values(), site="RWE-LRI", now=now)
+                    emas.calls_between(previous_calls, now, waiting_at_lri=lri)
+                    previous_calls = now
+                    if body := emas.batch(now):
+                        post("RX9", "/api/v1/sitreps/incidents/", body)
+                    last["incidents"] = time.monotonic()
+                if time.monotonic() - last.get("reap", -1e9) >= EVERY["reap"]:
+                    lri = crews_waiting(world.incidents.values(), site="RWE-LRI", now=now)
+                    if declaration := emas.reap_change(now, waiting_at_lri=lri):
+                        post("RX9", "/api/v1/sitreps/reap/", declaration)
+                    last["reap"] = time.monotonic()
                 if time.monotonic() - last.get("discharge", -1e9) >= EVERY["discharge"]:
                     for org in MOFD_TARGET:
                         post(org, "/api/v1/sitreps/discharge/", world.mofd_list(org, now))
