@@ -5,6 +5,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from config.embedded import services_environ
+
+    services_environ()  # the embedded PostgreSQL and Redis, unless DATABASE_URL/REDIS_URL set
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -17,6 +17,9 @@ from pathlib import Path
 os.environ.setdefault("SCC_DATA_DIR", "var/bench")
 os.environ.setdefault("SCC_DEMO", "0")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Targets drive pages through Django's test client (host "testserver") and real servers on
+# this machine.
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,[::1]")
 
 ORDER = ["national", "beds", "handovers", "s1", "virtualwards"]
 # ``national`` measures the bed apply, the board at national scale and the S1 exports itself,
@@ -36,6 +39,9 @@ def targets() -> list[str]:
 def main(argv: list[str]) -> int:
     import django
 
+    from config.embedded import services_environ
+
+    services_environ()  # this entry point's own servers under var/bench
     django.setup()
     from django.core.management import call_command
 

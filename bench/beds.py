@@ -3,8 +3,9 @@
 (a) A bed-list sitrep for a 1,000-bed site through ``sitrep_ingest`` (JSON parse, validation,
     archive, apply, commit) against a raw psycopg upsert of the same 1,000 rows, both ways
     (``executemany`` of ``INSERT .. ON CONFLICT``, and ``COPY`` into a temp table + upsert).
-(b) The board at national scale (500 sites, 10,000 wards, 100,000 beds, every ward with a
-    current state): ``board_build`` + serializer, and ``GET /api/v1/board/`` through the
+(b) The board at national scale (``bench/_estate.py``'s national estate: 500 sites, 10,000
+    wards, 100,000 beds, every ward with a current state, and arrivals, MOFD lists and
+    virtual wards): ``board_build`` + serializer, and ``GET /api/v1/board/`` through the
     Django test client, with query counts.
 
 The scratch database (``var/bench``) is emptied of estate and sitreps first and last.
@@ -16,19 +17,10 @@ import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
+from . import _estate
 from .common import show, timed
 
 WARDS, CORE, ESCALATION = 40, 23, 2  # 40 wards of 25 = 1,000 beds
-N_SITES, WARDS_PER_SITE, BEDS_PER_WARD = 500, 20, 10
-
-
-def _wipe() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        # CASCADE reaches every table that hangs off the estate (sites, wards, beds, states,
-        # submissions, keys...): this is the scratch database of the bench only.
-        cursor.execute("TRUNCATE beds_organisation, beds_system RESTART IDENTITY CASCADE")
 
 
 def _site_estate() -> dict:
@@ -160,49 +152,6 @@ def _apply_bench() -> dict:
     }
 
 
-def _national_estate() -> None:
-    """500 sites, 10,000 wards, 100,000 beds, a current state for every ward: set-based SQL."""
-    from django.db import connection
-
-    bed_types = "ARRAY['ga_adult','ga_adult','ga_adult','ga_paeds','critical_care',"
-    bed_types += "'maternity','mental_health','community']"
-    statements = [
-        "INSERT INTO beds_system (code, name, population) VALUES ('NAT', 'England', 56000000)",
-        "INSERT INTO beds_organisation (code, name, kind)"
-        " SELECT 'N' || g, 'Trust ' || g, 'acute' FROM generate_series(1, 125) g",
-        f"INSERT INTO beds_site (code, name, organisation_id)"
-        f" SELECT 'NS' || g, 'Site ' || g, o.id FROM generate_series(1, {N_SITES}) g"
-        f" JOIN beds_organisation o ON o.code = 'N' || ((g - 1) / 4 + 1)",
-        f"INSERT INTO beds_ward (code, name, site_id, bed_type, core_beds, escalation_beds)"
-        f" SELECT s.code || '-W' || w, 'Ward ' || w, s.id,"
-        f" ({bed_types})[1 + (w % 8)], {BEDS_PER_WARD - 1}, 1"
-        f" FROM beds_site s CROSS JOIN generate_series(1, {WARDS_PER_SITE}) w"
-        f" WHERE s.code LIKE 'NS%%'",
-        f"INSERT INTO beds_bed (ward_id, code, escalation)"
-        f" SELECT w.id, w.code || '-B' || lpad(b::text, 2, '0'), false"
-        f" FROM beds_ward w CROSS JOIN generate_series(1, {BEDS_PER_WARD - 1}) b"
-        f" WHERE w.code LIKE 'NS%%'"
-        f" UNION ALL SELECT w.id, w.code || '-E01', true FROM beds_ward w"
-        f" WHERE w.code LIKE 'NS%%'",
-        "INSERT INTO sitreps_submission (kind, organisation_id, source, received_at,"
-        " body_sha256, raw_body, outcome, status_code)"
-        " SELECT 'beds', id, 'api', now(), 'bench', '', 'accepted', 201"
-        " FROM beds_organisation WHERE code = 'N1'",
-        "INSERT INTO beds_wardstate (ward_id, as_at, submission_id, source, occupied, vacant,"
-        " closed, escalation_open)"
-        " SELECT w.id, now() - (w.id % 240) * interval '1 minute',"
-        " (SELECT max(id) FROM sitreps_submission), 'counts',"
-        " 5 + w.id % 5, 4 - w.id % 5 + (w.id % 2), 0, w.id % 2"
-        " FROM beds_ward w WHERE w.code LIKE 'NS%%'",
-        "INSERT INTO beds_wardcurrent (ward_id, state_id, as_at)"
-        " SELECT ward_id, id, as_at FROM beds_wardstate",
-        "ANALYZE",
-    ]
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
 def _board_bench() -> dict:
     import time
 
@@ -218,7 +167,7 @@ def _board_bench() -> dict:
     from apps.board.selectors import board_build
 
     started = time.perf_counter()
-    _national_estate()
+    _estate.generate(_estate.NATIONAL, now=timezone.now())
     show("national estate generated (s)", round(time.perf_counter() - started, 1))
     sizes = {
         "sites": Site.objects.count(),
@@ -263,13 +212,13 @@ def _board_bench() -> dict:
 
 
 def run() -> dict:
-    _wipe()
+    _estate.wipe()
     try:
         print("(a) apply of a 1,000-bed bed-list sitrep", flush=True)
         apply = _apply_bench()
-        _wipe()
+        _estate.wipe()
         print("(b) board at national scale", flush=True)
         board = _board_bench()
     finally:
-        _wipe()
+        _estate.wipe()
     return {"apply": apply, "board": board}

@@ -7,9 +7,22 @@ import time
 from celery import Celery
 from celery.signals import beat_init, task_prerun
 
+from config.embedded import services_environ
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("scc")
+
+
+@app.on_configure.connect
+def _services_started(sender=None, **kwargs) -> None:
+    """The ``celery`` command's entry point: before the app reads Django's settings, start (or
+    join) the embedded servers unless DATABASE_URL and REDIS_URL are set. In a Django process
+    (which imports this module through ``config``) the settings are read first and this does
+    nothing."""
+    services_environ()
+
+
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 logger = logging.getLogger(__name__)
 
+PRODUCTION_SETTINGS = "config.settings_prod"
 # A unix socket path must fit in sun_path (108 bytes on Linux, 104 elsewhere).
 _MAX_SOCKET_PATH = 100
 
@@ -267,6 +268,25 @@ def ensure_services() -> Services:
     atexit.register(_release_redis, root)
     _started = Services(database_url=database_url, redis_url=f"unix://{sock}?db=0")
     return _started
+
+
+def services_environ() -> None:
+    """For an entry point, before Django reads its settings: when ``DATABASE_URL`` or
+    ``REDIS_URL`` is unset, start (or join) the embedded servers and set it in the environment,
+    where child processes (web, worker, beat) find it and join the same servers. Production
+    (``config.settings_prod``) never gets embedded servers: its settings demand both URLs."""
+    if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
+        return
+    if os.environ.get("DJANGO_SETTINGS_MODULE") == PRODUCTION_SETTINGS:
+        return
+    import warnings
+
+    warnings.filterwarnings("ignore", module="platformdirs")
+    services = ensure_services()
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = services.database_url
+    if not os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = services.redis_url
 
 
 def _release_redis(root: Path) -> None:

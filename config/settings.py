@@ -1,12 +1,19 @@
-"""One env-driven settings module (production hardening lives in ``config.settings_prod``)."""
+"""One env-driven settings module (production hardening lives in ``config.settings_prod``).
+
+Importing it starts nothing: ``DATABASE_URL`` and ``REDIS_URL`` come from the environment. The
+entry points (``manage.py``, ``config.asgi``/``config.wsgi``, ``config.celery``, ``python -m
+bench`` and pytest's ``conftest.py``) start or join the embedded servers first when either is
+unset (``config.embedded.services_environ``).
+"""
 
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,7 +31,19 @@ def env_list(name: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-insecure-key-set-DJANGO_SECRET_KEY"
-ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "*").split(",") if h]
+# DJANGO_ALLOWED_HOSTS (comma-separated). Unset: any host in debug; otherwise this machine's
+# loopback names and the address `serve` binds (HOST), never "*".
+_HOST = os.environ.get("HOST", "")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or (
+    ["*"]
+    if DEBUG
+    else [
+        "localhost",
+        "127.0.0.1",
+        "[::1]",
+        *([_HOST] if _HOST not in ("", "0.0.0.0", "::") else []),
+    ]
+)
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
@@ -33,15 +52,10 @@ CSRF_TRUSTED_ORIGINS = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if not DATABASE_URL or not REDIS_URL:
-    warnings.filterwarnings("ignore", module="platformdirs")
-    from config.embedded import ensure_services
-
-    _services = ensure_services()
-    DATABASE_URL = DATABASE_URL or _services.database_url
-    REDIS_URL = REDIS_URL or _services.redis_url
-    # Child processes (web, worker, beat) join the same servers without starting their own.
-    os.environ.setdefault("DATABASE_URL", DATABASE_URL)
-    os.environ.setdefault("REDIS_URL", REDIS_URL)
+    raise ImproperlyConfigured(
+        "DATABASE_URL and REDIS_URL must be set: start through manage.py, config.asgi, "
+        "config.wsgi or config.celery, which start the embedded servers when they are unset"
+    )
 
 # Persistent connections suit threaded WSGI and Celery; under ASGI each request may run on a new
 # thread, so Django advises 0 there (the default; `serve` gives the worker and beat 60).
@@ -119,7 +133,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "apps.accounts.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.accounts.middleware.LoginRequiredMiddleware",
 ]
@@ -168,21 +182,27 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # --------------------------------------------------------------------------- security
-# Content-Security-Policy (apps.accounts.middleware): scripts and styles only from our own
-# static files. Inline styles stay allowed: templates set bar widths with style attributes
-# and a few pages carry a <style> block; no page has inline script.
-SCC_CSP = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:"],
-    "connect-src": ["'self'"],
-    "frame-ancestors": ["'none'"],
-    "base-uri": ["'self'"],
-    "form-action": ["'self'"],
-    "object-src": ["'none'"],
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files.
+# Inline styles stay allowed: templates set bar widths with style attributes and a few pages
+# carry a <style> block; no page has inline script. SCC_CSP_REPORT_ONLY=1 sends the policy as
+# report-only instead, for trying a stricter one without breaking pages.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+    }
 }
-SCC_CSP_REPORT_ONLY = env_bool("SCC_CSP_REPORT_ONLY", False)
+if env_bool("SCC_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, _CSP
+else:
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP, None
 # Sign-in throttling (apps.accounts.throttle): this many failures within the window block
 # sign-in for a window. The address limit is higher: a trust's staff share a NAT address.
 SCC_LOGIN_FAILURE_WINDOW_S = int(os.environ.get("SCC_LOGIN_FAILURE_WINDOW_S", "900"))
@@ -275,26 +295,21 @@ SCC_RECOMPUTE_SPACING_S = float(os.environ.get("SCC_RECOMPUTE_SPACING_S", "1"))
 # Alert evaluations after changes start at least this far apart (each covers the whole system).
 SCC_ALERT_EVALUATION_SPACING_S = float(os.environ.get("SCC_ALERT_EVALUATION_SPACING_S", "1"))
 SCC_SITREP_MAX_FUTURE_MINUTES = 5
-# DOMAIN.md: the national handover standard; lost time accrues beyond it.
-SCC_HANDOVER_STANDARD_MIN = int(os.environ.get("SCC_HANDOVER_STANDARD_MIN", "15"))
-SCC_RELEASE_TO_RESPOND_MIN = 45
-SCC_OCCUPANCY_STANDARD_PCT = 92
-# DOMAIN.md "Ambulance response": national ARP standards per category, seconds (None: no such
-# standard), and the system's ambition for the Category 2 mean.
-SCC_ARP_STANDARDS = {
-    1: {"mean_s": 7 * 60, "p90_s": 15 * 60},
-    2: {"mean_s": 18 * 60, "p90_s": 40 * 60},
-    3: {"mean_s": None, "p90_s": 120 * 60},
-    4: {"mean_s": None, "p90_s": 180 * 60},
-}
-SCC_CAT2_MEAN_AMBITION_MIN = 30
 # Pulled feeds: per-request limits and the longest wait between retries of a failing feed.
 SCC_FEED_CONNECT_TIMEOUT_S = 5.0
 SCC_FEED_TIMEOUT_S = 20.0
 SCC_FEED_MAX_BYTES = 10 * 1024 * 1024
 SCC_FEED_BACKOFF_CAP_S = 3600
 
-# --------------------------------------------------------------------------- escalation
+# --------------------------------------------------------------------------- thresholds
+# Every standard and threshold the figures are judged by, in one place; alert thresholds
+# (amber/red per rule) are the escalation rule table, editable in the admin.
+# DOMAIN.md: occupancy above this (per cent) needs more beds; bed_gap brings it back.
+SCC_OCCUPANCY_STANDARD_PCT = 92
+# DOMAIN.md: the national handover standard; lost time accrues beyond it.
+SCC_HANDOVER_STANDARD_MIN = int(os.environ.get("SCC_HANDOVER_STANDARD_MIN", "15"))
+# A crew waiting this long may be released to respond (release to respond, minutes).
+SCC_RELEASE_TO_RESPOND_MIN = 45
 # OPEL (DOMAIN.md): per parameter, the lower bounds of levels 2, 3 and 4.
 SCC_OPEL_THRESHOLDS = {
     "occupancy_pct": (92, 95, 98),
@@ -307,8 +322,21 @@ SCC_OPEL_THRESHOLDS = {
 }
 # DOMAIN.md: the four-hour standard (the 2023/24 ambition), shown against ED performance.
 SCC_ED_FOUR_HOUR_STANDARD_PCT = 76
+# National ambitions for virtual wards (NHS England, 2022/23 to 2023/24): utilisation (%)
+# and capacity per 100,000 population (low, high).
+SCC_VW_UTILISATION_AMBITION_PCT = 80
+SCC_VW_PER_100K_AMBITION = (40, 50)
+# DOMAIN.md "Ambulance response": national ARP standards per category, seconds (None: no such
+# standard), and the system's ambition for the Category 2 mean.
+SCC_ARP_STANDARDS = {
+    1: {"mean_s": 7 * 60, "p90_s": 15 * 60},
+    2: {"mean_s": 18 * 60, "p90_s": 40 * 60},
+    3: {"mean_s": None, "p90_s": 120 * 60},
+    4: {"mean_s": None, "p90_s": 180 * 60},
+}
+SCC_CAT2_MEAN_AMBITION_MIN = 30
 
-
+# --------------------------------------------------------------------------- alert mail
 # Who is mailed about alert transitions of each severity (comma-separated addresses).
 SCC_ALERT_EMAILS = {
     "amber": env_list("SCC_ALERT_EMAILS_AMBER"),

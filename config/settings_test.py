@@ -1,10 +1,5 @@
-"""Tests: their own embedded servers under var/test, tuned for speed over durability."""
-
-import os
-
-os.environ.setdefault("SCC_DATA_DIR", "var/test")
-os.environ.setdefault("SCC_EPHEMERAL", "1")
-os.environ.setdefault("SCC_DEMO", "0")
+"""Tests: their own embedded servers under var/test (started by the root ``conftest.py``),
+tuned for speed over durability."""
 
 from config.settings import *  # noqa: F403
 

@@ -1,16 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
 # The API answers 401/403 itself; health checks and static files are public; the admin has
 # its own login.
 PUBLIC_PREFIXES = ("/api/", "/healthz", "/static/", "/accounts/login/", "/admin/")
-
-CSP_HEADER = "Content-Security-Policy"
-CSP_REPORT_ONLY_HEADER = "Content-Security-Policy-Report-Only"
 
 
 class LoginRequiredMiddleware:
@@ -21,26 +16,3 @@ class LoginRequiredMiddleware:
         if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
-
-
-def csp_header_value(policy: Mapping[str, Sequence[str]]) -> str:
-    """``{"default-src": ["'self'"], ...}`` → ``default-src 'self'; ...`` (empty list: bare)."""
-    return "; ".join(" ".join([directive, *sources]) for directive, sources in policy.items())
-
-
-class ContentSecurityPolicyMiddleware:
-    """Django 5.2 has no CSP support (6.0 does): the policy is ``settings.SCC_CSP``.
-
-    Every response gets it unless the view set its own. ``SCC_CSP_REPORT_ONLY`` sends it as
-    report-only, for trying a stricter policy without breaking pages.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        header = CSP_REPORT_ONLY_HEADER if settings.SCC_CSP_REPORT_ONLY else CSP_HEADER
-        if CSP_HEADER not in response and CSP_REPORT_ONLY_HEADER not in response:
-            response[header] = csp_header_value(settings.SCC_CSP)
-        return response

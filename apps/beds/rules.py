@@ -12,9 +12,6 @@ from typing import Any
 
 from .choices import BedStatus
 
-# DOMAIN.md: occupancy above this (per cent) needs more beds; bed_gap brings it back.
-OCCUPANCY_STANDARD_PCT = 92
-
 
 def occupancy_pct(occupied: int, available: int) -> float | None:
     """``100 * occupied / available`` to one decimal, half up; ``None`` when nothing is open."""
@@ -25,8 +22,9 @@ def occupancy_pct(occupied: int, available: int) -> float | None:
     return tenths / 10
 
 
-def bed_gap(occupied: int, available: int, *, standard_pct: int = OCCUPANCY_STANDARD_PCT) -> int:
-    """Beds needed to reach the standard: ceil(100 * occupied / 92) - available."""
+def bed_gap(occupied: int, available: int, *, standard_pct: int) -> int:
+    """Beds needed to reach the occupancy standard (per cent, DOMAIN.md: 92):
+    ceil(100 * occupied / standard_pct) - available."""
     return (100 * occupied + standard_pct - 1) // standard_pct - available
 
 
@@ -51,7 +49,7 @@ class Occupancy:
     def pct(self) -> float | None:
         return occupancy_pct(self.occupied, self.available)
 
-    def bed_gap(self, *, standard_pct: int = OCCUPANCY_STANDARD_PCT) -> int:
+    def bed_gap(self, *, standard_pct: int) -> int:
         return bed_gap(self.occupied, self.available, standard_pct=standard_pct)
 
     def __add__(self, other: Occupancy) -> Occupancy:
@@ -62,7 +60,7 @@ class Occupancy:
             self.escalation_open + other.escalation_open,
         )
 
-    def block(self, *, standard_pct: int = OCCUPANCY_STANDARD_PCT) -> dict[str, Any]:
+    def block(self, *, standard_pct: int) -> dict[str, Any]:
         """The fields of ``OccupancyOut`` (API.md board ``occupancy``)."""
         return {
             "occupied": self.occupied,

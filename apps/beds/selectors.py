@@ -13,14 +13,14 @@ from natsort import natsort_keygen, ns
 
 from .choices import BED_HOLDING_KINDS, BedType
 from .models import Bed, BedStatusChange, OccupancySnapshot, Site, Ward, WardCurrent
-from .rules import OCCUPANCY_STANDARD_PCT, Occupancy
+from .rules import Occupancy
 
 _COUNTS = ("occupied", "vacant", "closed", "escalation_open")
 _NATURAL = natsort_keygen(alg=ns.IGNORECASE)
 
 
 def _standard_pct() -> int:
-    return getattr(settings, "SCC_OCCUPANCY_STANDARD_PCT", OCCUPANCY_STANDARD_PCT)
+    return settings.SCC_OCCUPANCY_STANDARD_PCT
 
 
 def board_sites():

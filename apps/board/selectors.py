@@ -1,8 +1,8 @@
 """The board: every figure the SCC sees, composed from each app's aggregates.
 
 Each app answers for all sites in a fixed number of queries, so the board's query count does
-not grow with the estate. The blocks are computed once and shared with escalation (OPEL and
-alerts read the same figures the board shows).
+not grow with the estate. The blocks come from ``whole_system`` (apps.escalation.selectors),
+the one place they are put together, so OPEL and alerts read the figures the board shows.
 """
 
 from __future__ import annotations
@@ -14,50 +14,27 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from apps.ambulance.response_selectors import board_ambulance_response
-from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import BedType
-from apps.beds.models import Organisation, System
-from apps.beds.selectors import (
-    board_occupancy,
-    board_occupancy_from,
-    board_sites,
-    occupancy_by_bed_type,
-)
+from apps.beds.models import System
+from apps.beds.selectors import occupancy_by_bed_type
 from apps.core.figures import figures_version
-from apps.discharge.selectors import board_mofd, mofd_count_by_site
-from apps.emergency.selectors import board_emergency
-from apps.escalation.selectors import board_escalation, figures_build
+from apps.discharge.selectors import mofd_count_by_site
+from apps.escalation.selectors import board_escalation, whole_system
 from apps.feeds.selectors import feeds_board
-from apps.virtualwards.selectors import board_virtual_wards
 
 
 def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
     """What ``GET /api/v1/board/`` returns. ``detail`` adds what only the pages show
     (OPEL parameters, MOFD per site, failing feeds)."""
-    sites = list(board_sites())
     # Pages show every bed type; the adult G&A figures come out of the same query then.
     by_type = occupancy_by_bed_type(level="site") if detail else None
-    occupancy = board_occupancy_from(by_type) if by_type is not None else board_occupancy(now=now)
-    handovers = board_handovers(now=now)
-    mofd = board_mofd(now=now)
-    virtual_wards = board_virtual_wards(now=now)
-    emergency = board_emergency(now=now)
-    organisations = list(Organisation.objects.all())
-    ambulance_response = board_ambulance_response(now=now, organisations=organisations)
-    escalation = board_escalation(
-        now=now,
-        figures=figures_build(
-            sites=sites,
-            organisations=organisations,
-            occupancy=occupancy,
-            handovers=handovers,
-            mofd=mofd,
-            virtual_wards=virtual_wards,
-            emergency=emergency,
-            ambulance_response=ambulance_response,
-        ),
-    )
+    whole = whole_system(now=now, occupancy_by_type=by_type)
+    sites, organisations = whole.sites, whole.organisations
+    occupancy, handovers = whole.occupancy, whole.handovers
+    mofd, virtual_wards = whole.mofd, whole.virtual_wards
+    ambulance_response = whole.ambulance_response
+    emergency = whole.emergency
+    escalation = board_escalation(now=now, figures=whole.figures)
     system = System.objects.first()
     board = {
         "generated_at": now,

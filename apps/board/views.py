@@ -1,4 +1,5 @@
 import asyncio
+import hashlib
 import json
 
 import redis
@@ -45,13 +46,34 @@ PANELS = {
 }
 
 
+def board_etag(
+    *, version: int | None, minute: int, user_id: int | None, role: str, csrf: str, path: str
+) -> str:
+    """The board page's ETag: the figures version, the minute, and a digest of who is asking
+    (user and role), their CSRF secret (a new one at every sign-in) and the URL.
+
+    A keyed digest (BLAKE2b), not Python's ``hash()``: that is salted per process, so two web
+    processes would give one page two ETags. The CSRF secret is in it because the page carries
+    a token made from it: a browser signed in again must not be answered 304 and keep a page
+    whose token the new session refuses.
+    """
+    who = "\x1f".join([str(user_id or ""), role, csrf, path])
+    digest = hashlib.blake2b(who.encode(), digest_size=8).hexdigest()
+    return f'"{version}-{minute}-{digest}"'
+
+
 def _board_etag(request) -> str:
     """Changes when a board event is published, each minute (waits and ages move on), and
     with who is asking; cheap enough that polling answers 304 without building the board."""
-    minute = int(timezone.now().timestamp() // 60)
-    role = getattr(request.user, "role", "")
-    path = hash(request.get_full_path()) & 0xFFFFFFFF
-    return f'"{figures_version()}-{minute}-{role}-{path:x}"'
+    user = request.user
+    return board_etag(
+        version=figures_version(),
+        minute=int(timezone.now().timestamp() // 60),
+        user_id=user.pk if user.is_authenticated else None,
+        role=getattr(user, "role", "") or "",
+        csrf=request.META.get("CSRF_COOKIE", ""),
+        path=request.get_full_path(),
+    )
 
 
 @vary_on_headers("HX-Request")

@@ -100,7 +100,18 @@ def plan_status(planned_discharge_on: date | None, day: date) -> PlanStatus:
 
 
 def days_mofd(mofd_on: date, day: date) -> int:
+    """Whole days a patient has been MOFD on local ``day`` (0 on the day they became so)."""
     return (day - mofd_on).days
+
+
+def long_waits(days: Iterable[int]) -> tuple[int, int]:
+    """``(7 days or more, 21 days or more)`` among patients MOFD for ``days`` (DOMAIN.md, the
+    S1's ``days_7_plus`` and ``days_21_plus``)."""
+    days_7_plus = days_21_plus = 0
+    for waited in days:
+        days_7_plus += waited >= DAYS_7
+        days_21_plus += waited >= DAYS_21
+    return days_7_plus, days_21_plus
 
 
 # --------------------------------------------------------------------------- the S1

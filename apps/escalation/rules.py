@@ -196,6 +196,15 @@ def opel_system(sites: Iterable[tuple[int | None, int | None]]) -> int | None:
     return round_half_up(Fraction(weighted, total))
 
 
+def opel_drivers(levels: Mapping[str, int | None]) -> set[str]:
+    """The OPEL drivers of a site (DOMAIN.md, OPEL): its parameters at the highest parameter
+    level. ``levels``: parameter name → its level (``None``: no data); none without data."""
+    known = [level for level in levels.values() if level is not None]
+    if not known:
+        return set()
+    return {name for name, level in levels.items() if level == max(known)}
+
+
 def opel_organisation(
     organisation: OrganisationFigures, sites: Iterable[tuple[int | None, int | None]]
 ) -> int | None:

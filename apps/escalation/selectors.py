@@ -6,6 +6,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from apps.ambulance.response_selectors import board_ambulance_response
 from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import OrganisationKind
 from apps.beds.models import Organisation, Site
-from apps.beds.selectors import board_occupancy, board_sites
+from apps.beds.selectors import board_occupancy, board_occupancy_from, board_sites
 from apps.discharge.selectors import board_mofd
 from apps.emergency.rules import over_12h_now_pct
 from apps.emergency.selectors import board_emergency
@@ -111,19 +112,95 @@ def figures_build(
     )
 
 
+class WholeSystem:
+    """Every app's board block for the whole system at ``now``, and the rule figures made of
+    them: the one place they are put together, for the board, the site page and the alerts.
+
+    Each block is read on first use and kept, so a caller pays only for what it reads (the
+    site page's ambulance panel reads ``handovers`` alone) and never reads one twice. Every
+    block is a fixed number of queries whatever the size of the estate.
+
+    ``occupancy_by_type`` (``occupancy_by_bed_type(level="site")``), when the caller holds it
+    already, gives the occupancy block without another query.
+    """
+
+    def __init__(self, *, now: datetime, occupancy_by_type: Mapping[int, Any] | None = None):
+        self.now = now
+        self._by_type = occupancy_by_type
+
+    @cached_property
+    def sites(self) -> list[Site]:
+        return list(board_sites())
+
+    @cached_property
+    def organisations(self) -> list[Organisation]:
+        return list(Organisation.objects.all())
+
+    @cached_property
+    def occupancy(self) -> dict[str, Any]:
+        if self._by_type is not None:
+            return board_occupancy_from(self._by_type)
+        return board_occupancy(now=self.now)
+
+    @cached_property
+    def handovers(self) -> dict[str, Any]:
+        return board_handovers(now=self.now)
+
+    @cached_property
+    def mofd(self) -> dict[str, Any]:
+        return board_mofd(now=self.now)
+
+    @cached_property
+    def virtual_wards(self) -> dict[str, Any]:
+        return board_virtual_wards(now=self.now)
+
+    @cached_property
+    def ambulance_response(self) -> dict[str, Any]:
+        return board_ambulance_response(now=self.now, organisations=self.organisations)
+
+    @cached_property
+    def emergency(self) -> dict[str, Any]:
+        return board_emergency(now=self.now)
+
+    @cached_property
+    def figures(self) -> Figures:
+        """What the escalation rules and OPEL look at."""
+        return figures_build(
+            sites=self.sites,
+            organisations=self.organisations,
+            occupancy=self.occupancy,
+            handovers=self.handovers,
+            mofd=self.mofd,
+            virtual_wards=self.virtual_wards,
+            emergency=self.emergency,
+            ambulance_response=self.ambulance_response,
+        )
+
+    @cached_property
+    def site_figures(self) -> Figures:
+        """``figures`` less the ambulance services' response block, which no site's OPEL or
+        figure uses: what a site's page needs, without that block's queries."""
+        if "figures" in self.__dict__:
+            return self.figures
+        return figures_build(
+            sites=self.sites,
+            organisations=self.organisations,
+            occupancy=self.occupancy,
+            handovers=self.handovers,
+            mofd=self.mofd,
+            virtual_wards=self.virtual_wards,
+            emergency=self.emergency,
+        )
+
+
+def whole_system(*, now: datetime, occupancy_by_type: Mapping[int, Any] | None = None):
+    """The whole system's figures at ``now`` (``WholeSystem``, read lazily)."""
+    return WholeSystem(now=now, occupancy_by_type=occupancy_by_type)
+
+
 def escalation_figures(*, now: datetime) -> Figures:
     """Everything the rules look at, now, in a fixed number of queries."""
-    organisations = list(Organisation.objects.all())
-    return figures_build(
-        sites=list(board_sites()),
-        organisations=organisations,
-        occupancy=board_occupancy(now=now),
-        handovers=board_handovers(now=now),
-        mofd=board_mofd(now=now),
-        virtual_wards=board_virtual_wards(now=now),
-        emergency=board_emergency(now=now),
-        ambulance_response=board_ambulance_response(now=now, organisations=organisations),
-    )
+    return whole_system(now=now).figures
 
 
 def rule_specs() -> list[RuleSpec]:

@@ -11,11 +11,6 @@ from apps.core.localtime import local_date, local_midnight
 
 from .choices import Per100kBand, UtilisationBand
 
-# National ambitions for virtual wards (NHS England, 2022/23 to 2023/24).
-UTILISATION_AMBITION_PCT = 80
-PER_100K_AMBITION_LOW = 40
-PER_100K_AMBITION_HIGH = 50
-
 
 def _one_decimal_half_up(numerator: int, denominator: int) -> float:
     """``numerator / denominator`` to one decimal place, half up, in exact integer arithmetic."""
@@ -38,7 +33,7 @@ def per_100k(*, capacity: int, population: int | None) -> float | None:
 
 
 def utilisation_band(
-    *, occupied: int | None, capacity: int | None, ambition_pct: int = UTILISATION_AMBITION_PCT
+    *, occupied: int | None, capacity: int | None, ambition_pct: int
 ) -> UtilisationBand:
     """Where utilisation stands: over capacity beats everything, then against the ambition.
 
@@ -58,8 +53,8 @@ def utilisation_band(
 def per_100k_band(
     value: float | None,
     *,
-    low: int = PER_100K_AMBITION_LOW,
-    high: int = PER_100K_AMBITION_HIGH,
+    low: int,
+    high: int,
 ) -> Per100kBand:
     if value is None:
         return Per100kBand.UNKNOWN

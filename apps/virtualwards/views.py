@@ -3,22 +3,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from .charts import plan_chart
+from apps.board.charts import plan_chart
+
 from .choices import Per100kBand, UtilisationBand
-from .rules import (
-    PER_100K_AMBITION_HIGH,
-    PER_100K_AMBITION_LOW,
-    UTILISATION_AMBITION_PCT,
-    local_month,
-    per_100k_band,
-    utilisation_band,
-)
+from .rules import local_month, per_100k_band, utilisation_band
 from .selectors import board_virtual_wards, vw_plan_vs_actual
+
+# The national ambitions (NHS England), from settings' thresholds block.
+UTILISATION_AMBITION_PCT = settings.SCC_VW_UTILISATION_AMBITION_PCT
+PER_100K_AMBITION_LOW, PER_100K_AMBITION_HIGH = settings.SCC_VW_PER_100K_AMBITION
 
 UTILISATION_LABELS = {
     UtilisationBand.UNKNOWN: "Not reported",
@@ -36,7 +35,11 @@ PER_100K_LABELS = {
 
 
 def _with_utilisation(block: dict[str, Any]) -> dict[str, Any]:
-    band = utilisation_band(occupied=block["occupied"], capacity=block["capacity"])
+    band = utilisation_band(
+        occupied=block["occupied"],
+        capacity=block["capacity"],
+        ambition_pct=UTILISATION_AMBITION_PCT,
+    )
     return {
         **block,
         "band": band.value,
@@ -64,7 +67,9 @@ def index(request):
         for w in trajectory["wards"]
     }
     system = _with_utilisation(figures["system"])
-    system["per_100k_label"] = PER_100K_LABELS[per_100k_band(system["per_100k"])]
+    system["per_100k_label"] = PER_100K_LABELS[
+        per_100k_band(system["per_100k"], low=PER_100K_AMBITION_LOW, high=PER_100K_AMBITION_HIGH)
+    ]
     context = {
         "nav": "virtualwards",
         "now": now,

@@ -28,7 +28,7 @@ def _worked_example() -> tuple[Occupancy, Occupancy]:
 
 def test_it_gives_the_worked_example_of_domain_md():
     site = occupancy_total(_worked_example())
-    assert site.block() == {
+    assert site.block(standard_pct=92) == {
         "occupied": 28,
         "available": 30,
         "pct": 93.3,
@@ -47,13 +47,13 @@ def test_it_counts_ward_a_of_the_worked_example():
 
 def test_pct_is_null_when_no_bed_is_open():
     assert occupancy_pct(0, 0) is None
-    assert Occupancy().block()["pct"] is None
-    assert Occupancy().bed_gap() == 0
+    assert Occupancy().block(standard_pct=92)["pct"] is None
+    assert Occupancy().bed_gap(standard_pct=92) == 0
 
 
 def test_all_closed_has_no_pct_and_no_gap():
     ward = bed_list_occupancy([(False, C)] * 12)
-    assert ward.block() == {
+    assert ward.block(standard_pct=92) == {
         "occupied": 0,
         "available": 0,
         "pct": None,
@@ -66,7 +66,7 @@ def test_all_closed_has_no_pct_and_no_gap():
 
 def test_escalation_only_counts_open_escalation_beds_not_closed_ones():
     ward = bed_list_occupancy([(True, OCC), (True, OCC), (True, V), (True, N), (True, N)])
-    assert ward.block() == {
+    assert ward.block(standard_pct=92) == {
         "occupied": 2,
         "available": 3,
         "pct": 66.7,
@@ -106,12 +106,12 @@ def test_pct_has_one_decimal_rounded_half_up(occupied, available, pct):
     ],
 )
 def test_bed_gap_is_whole_number_arithmetic(occupied, available, gap):
-    assert bed_gap(occupied, available) == gap
+    assert bed_gap(occupied, available, standard_pct=92) == gap
 
 
 def test_bed_gap_follows_another_standard_when_given():
     assert bed_gap(95, 100, standard_pct=95) == 0
-    assert bed_gap(95, 100) == 4  # ceil(103.26) = 104
+    assert bed_gap(95, 100, standard_pct=92) == 4  # ceil(103.26) = 104
 
 
 def test_a_shut_escalation_bed_is_not_open_not_closed():

@@ -54,11 +54,11 @@ def test_board_occupancy_sums_adult_ga_wards_per_site_and_system(estate):
     _ingest(sitrep("RT5-CCH", cch_at, counts("CCH-W4", occupied=27, vacant=0)), org="RT5")
     sites = {s.code: s.pk for s in Site.objects.all()}
     got = board_occupancy(now=timezone.now())
-    assert got["sites"][sites["RWE-LRI"]] == WORKED.block()
+    assert got["sites"][sites["RWE-LRI"]] == WORKED.block(standard_pct=92)
     assert got["sites"][sites["RWE-GH"]]["occupied"] == 20
     assert got["sites"][sites["RT5-CCH"]] is None  # reported, but no adult G&A ward
     assert got["last_sitrep_at"][sites["RT5-CCH"]] == cch_at
-    assert got["system"] == (WORKED + Occupancy(occupied=20, vacant=8)).block()
+    assert got["system"] == (WORKED + Occupancy(occupied=20, vacant=8)).block(standard_pct=92)
     assert got["last_sitrep_at"][sites["RWE-LRI"]] == t
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from apps.board import charts
-from apps.board.site_views import lost_hours_chart, occupancy_chart
+from apps.board.charts import lost_hours_chart, occupancy_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 NOW = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)  # the day after the spring clock change

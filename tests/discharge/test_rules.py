@@ -10,6 +10,7 @@ from apps.discharge.rules import (
     days_mofd,
     days_to_freeze,
     list_in_force,
+    long_waits,
     nhs_number_display,
     nhs_number_valid,
     plan_status,
@@ -161,6 +162,11 @@ def test_every_organisation_has_a_row_and_the_total_sums_them():
 def test_figures_round_trip_through_the_row_shape():
     f = S1Figures(total=3, planned_today=1, P1=2, P3=1, lost_discharges=1, days_7_plus=2)
     assert S1Figures.from_row(f.as_row(organisation="X", name="x")) == f
+
+
+def test_long_waits_count_patients_mofd_seven_and_twenty_one_days_or_more():
+    assert long_waits([0, 6, 7, 20, 21, 40]) == (4, 2)
+    assert long_waits([]) == (0, 0)
 
 
 def test_the_state_of_a_days_s1():

@@ -11,6 +11,7 @@ from apps.escalation.rules import (
     SiteFigures,
     SystemFigures,
     alerts_desired,
+    opel_drivers,
     opel_inputs,
     opel_parameter_level,
     opel_site,
@@ -330,3 +331,15 @@ def test_ed_rules_raise_below_76_percent_and_at_one_patient_over_12_hours():
     assert desired[("ed_four_hour", "A")].message == (
         "A: ED 4-hour performance today 75.9% (amber at < 76%)"
     )
+
+
+def test_the_drivers_of_a_sites_opel_are_its_parameters_at_the_highest_level():
+    # The worked example: occupancy 93.3% and escalation 3.3% are both level 2.
+    assert opel_drivers(
+        {"occupancy_pct": 2, "mean_handover_min": None, "escalation_pct": 2, "mofd_pct": None}
+    ) == {"occupancy_pct", "escalation_pct"}
+    # Levels 2, 3 and 4 give OPEL 3; only the level-4 parameter is at the highest level.
+    assert opel_drivers({"occupancy_pct": 2, "mean_handover_min": 3, "escalation_pct": 4}) == {
+        "escalation_pct"
+    }
+    assert opel_drivers({"occupancy_pct": None, "mofd_pct": None}) == set()

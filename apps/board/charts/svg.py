@@ -75,6 +75,18 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def axis_top(value: float, *, steps: int = 5) -> tuple[int, int]:
+    """``(top, step)`` of a whole-number y axis from 0 holding ``value`` in at most ``steps``
+    round steps (1, 2 or 5 × a power of ten), the top on a step: counts such as beds."""
+    if value <= 0:
+        return 10, 2
+    raw_step = value / steps
+    magnitude = 10 ** math.floor(math.log10(raw_step))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw_step)
+    step = max(1, int(step))
+    return step * math.ceil(value / step), step
+
+
 def _n(value: float) -> str:
     """Coordinates to one decimal: short markup, well below a pixel."""
     text = f"{value:.1f}"

@@ -1,4 +1,6 @@
-"""Geometry of the plan-against-actual chart, drawn as inline SVG by the template."""
+"""The virtual-ward plan against actual capacity: bars of actual capacity and a line of the
+planned, one slot per month. The geometry is worked out here and drawn as inline SVG by
+``templates/virtualwards/index.html`` (bars and points carry their own titles)."""
 
 from __future__ import annotations
 
@@ -6,19 +8,9 @@ import math
 from datetime import date
 from typing import Any
 
-WIDTH, HEIGHT = 760, 300
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 56
+from .svg import Box, axis_top, scale
 
-
-def _nice_scale(value: int) -> tuple[int, int]:
-    """(top, step) of a y axis holding ``value`` in at most five round steps (1, 2, 5 x 10^n)."""
-    if value <= 0:
-        return 10, 2
-    raw_step = value / 5
-    magnitude = 10 ** math.floor(math.log10(raw_step))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw_step)
-    step = max(1, int(step))
-    return step * math.ceil(value / step), step
+PLAN_BOX = Box(width=760, height=300, left=56, right=16, top=16, bottom=56)
 
 
 def _label(month: date) -> str:
@@ -30,23 +22,24 @@ def plan_chart(months: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not months:
         return None
     values = [m[k] for m in months for k in ("planned", "actual") if m[k] is not None]
-    top, step = _nice_scale(max(values, default=0))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    box = PLAN_BOX
+    top, step = axis_top(max(values, default=0))
+    plot_w, plot_h = box.x1 - box.x0, box.y0 - box.y1
     slot = plot_w / len(months)
-    base = TOP + plot_h
+    base = box.y0
 
     def y(value: int) -> float:
-        return round(base - plot_h * value / top, 1)
+        return round(scale(value, (0, top), (box.y0, box.y1)), 1)
 
     bars, points, segments = [], [], []
     label_every = max(1, math.ceil(len(months) / 12))
     x_labels = []
     for i, m in enumerate(months):
-        centre = LEFT + slot * (i + 0.5)
+        centre = box.x0 + slot * (i + 0.5)
         if m["actual"] is not None:
             bars.append(
                 {
-                    "x": round(LEFT + slot * i + slot * 0.15, 1),
+                    "x": round(box.x0 + slot * i + slot * 0.15, 1),
                     "y": y(m["actual"]),
                     "width": round(slot * 0.7, 1),
                     "height": round(base - y(m["actual"]), 1),
@@ -86,17 +79,17 @@ def plan_chart(months: list[dict[str, Any]]) -> dict[str, Any] | None:
     else:
         desc.append("No census has been received yet.")
     return {
-        "width": WIDTH,
-        "height": HEIGHT,
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "top": TOP,
+        "width": box.width,
+        "height": box.height,
+        "left": box.x0,
+        "right": box.x1,
+        "top": box.y1,
         "base": base,
-        "x_axis_label_x": round(LEFT + plot_w / 2, 1),
-        "x_axis_label_y": HEIGHT - 8,
+        "x_axis_label_x": round(box.x0 + plot_w / 2, 1),
+        "x_axis_label_y": box.height - 8,
         "x_label_y": base + 18,
         "y_axis_label_x": 14,
-        "y_axis_label_y": TOP + plot_h / 2,
+        "y_axis_label_y": box.y1 + plot_h / 2,
         "bars": bars,
         "segments": segments,
         "points": points,
