@@ -226,7 +226,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SCC Capacity Board API",
-    "DESCRIPTION": "Sitreps in, system capacity figures out. Definitions: DOMAIN.md.",
+    "DESCRIPTION": (
+        "Sitreps in, system capacity figures out. Authenticate with the header "
+        "`Authorization: Api-Key <key>`. How the pieces fit together (finding your codes, "
+        "corrections, `Idempotency-Key`, errors, feeds): the integrator's guide, "
+        "[/api/v1/guide/](/api/v1/guide/) (`docs/api.md` in the repository)."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -286,6 +291,8 @@ CELERY_BEAT_SCHEDULE = {
 SCC_DEMO = env_bool("SCC_DEMO", True)
 SCC_SIMULATOR = env_bool("SCC_SIMULATOR", SCC_DEMO)
 # The built board is shared by every display until the figures version moves (0: off).
+# How often an open event stream looks its session up again (signed out elsewhere, expired).
+SCC_EVENTS_SESSION_CHECK_S = float(os.environ.get("SCC_EVENTS_SESSION_CHECK_S", "60"))
 SCC_BOARD_CACHE_SECONDS = int(os.environ.get("SCC_BOARD_CACHE_SECONDS", "90"))
 # An accepted sitrep whose recompute has not run after this long is swept from the outbox.
 SCC_OUTBOX_GRACE_SECONDS = float(os.environ.get("SCC_OUTBOX_GRACE_SECONDS", "20"))

@@ -5,12 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from apps.accounts.forms import AdminLoginForm
 from apps.accounts.views import LoginView
-from apps.board.views import healthz
+from apps.board.views import api_guide, healthz
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("guide/", api_guide, name="guide"),
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.board.api.urls")),
     path("", include("apps.beds.api.urls")),

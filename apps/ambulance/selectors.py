@@ -236,3 +236,75 @@ def site_lost_hours_history(*, site: Site, today: date, days: int) -> list[dict[
             }
         )
     return out
+
+
+# The system's live handover figures as they stood at an earlier moment ``at``, from the
+# records as held now: crews waiting then (arrived, not yet handed over or cleared by ``at``)
+# and lost time of ``at``'s local day up to ``at`` (waits still running then count to ``at``).
+_SYSTEM_AT_SQL = """
+WITH timed AS (
+    SELECT h.arrived_at,
+           (h.handover_at IS NULL OR h.handover_at > %(at)s)
+             AND (h.cleared_at IS NULL OR h.cleared_at > %(at)s)
+             AND h.arrived_at > %(at)s - %(max_handover)s AS waiting,
+           EXTRACT(EPOCH FROM LEAST(
+               CASE WHEN h.handover_at IS NOT NULL AND h.handover_at <= %(at)s THEN h.handover_at
+                    WHEN h.cleared_at IS NOT NULL AND h.cleared_at <= %(at)s THEN NULL
+                    ELSE %(at)s END,
+               h.arrived_at + %(max_handover)s
+           ) - h.arrived_at) AS seconds
+      FROM {handover} h
+     WHERE h.arrived_at <= %(at)s AND h.arrived_at >= LEAST(%(start)s, %(at)s - %(max_handover)s)
+)
+SELECT COUNT(*) FILTER (WHERE waiting),
+       MIN(arrived_at) FILTER (WHERE waiting),
+       COALESCE(SUM(GREATEST(seconds - %(standard_s)s, 0))
+                FILTER (WHERE arrived_at >= %(start)s), 0)
+  FROM timed
+"""
+
+
+def system_handovers_at(*, at: datetime) -> dict[str, Any]:
+    """``{"waiting_now", "longest_wait_min", "lost_hours_today"}`` of the whole system as they
+    stood at ``at`` (DOMAIN.md "Ambulance handovers": the live figures, with ``at`` for now).
+    For the wall's "since yesterday". One query."""
+    start, _end = local_day_bounds(local_today(at))
+    sql = _SYSTEM_AT_SQL.format(handover=Handover._meta.db_table)
+    params = {
+        "at": at,
+        "start": start,
+        "max_handover": rules.MAX_HANDOVER,
+        "standard_s": settings.SCC_HANDOVER_STANDARD_MIN * 60,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        waiting, first, lost_seconds = cursor.fetchone()
+    return {
+        "waiting_now": waiting,
+        "longest_wait_min": rules.wait_min(first, now=at) if first else 0,
+        "lost_hours_today": rules.lost_hours(Decimal(lost_seconds)),
+    }
+
+
+def crews_waiting_now(*, now: datetime) -> list[dict[str, Any]]:
+    """Every crew waiting at a hospital now, longest first: ``[{"incident", "site",
+    "site_name", "organisation", "category", "arrived_at", "wait_min"}]`` (DOMAIN.md
+    "Ambulance handovers": waiting = arrived, no handover, not cleared; whole minutes, rounded
+    down). One query; partial index ``handover_waiting_idx``."""
+    rows = (
+        Handover.objects.waiting(now=now)
+        .select_related("site", "organisation")
+        .order_by("arrived_at", "incident")
+    )
+    return [
+        {
+            "incident": h.incident,
+            "site": h.site.code,
+            "site_name": h.site.name,
+            "organisation": h.organisation.code,
+            "category": h.category,
+            "arrived_at": h.arrived_at,
+            "wait_min": rules.wait_min(h.arrived_at, now=now),
+        }
+        for h in rows
+    ]

@@ -265,3 +265,51 @@ def _sync_beds(ward: Ward, beds: list[dict], report: EstateReport) -> None:
     if gone:
         Bed.objects.filter(pk__in=gone).delete()
         report.deleted["beds"] += len(gone)
+
+
+def estate_out() -> dict[str, Any]:
+    """The estate as the board holds it (``GET /api/v1/estate/``), in the estate file's shape,
+    so that a provider's system can map its codes: ``{"system", "organisations", "sites":
+    [{"code", "name", "organisation", "wards": [{"code", "name", "bed_type", "core_beds",
+    "escalation_beds", "beds": [code, ...]}]}], "virtual_wards"}``. Beds in code order, core
+    before escalation. Five queries whatever the size of the estate."""
+    system = System.objects.first()
+    organisations = list(Organisation.objects.order_by("code").values("code", "name", "kind"))
+    beds_of: dict[int, list[str]] = {}
+    for ward_id, code in Bed.objects.order_by("ward_id", "escalation", "code").values_list(
+        "ward_id", "code"
+    ):
+        beds_of.setdefault(ward_id, []).append(code)
+    wards_of: dict[int, list[dict[str, Any]]] = {}
+    for ward in Ward.objects.order_by("code").values(
+        "pk", "site_id", "code", "name", "bed_type", "core_beds", "escalation_beds"
+    ):
+        wards_of.setdefault(ward.pop("site_id"), []).append(
+            {**{k: v for k, v in ward.items() if k != "pk"}, "beds": beds_of.get(ward["pk"], [])}
+        )
+    sites = [
+        {
+            "code": site["code"],
+            "name": site["name"],
+            "organisation": site["organisation__code"],
+            "wards": wards_of.get(site["pk"], []),
+        }
+        for site in Site.objects.order_by("code").values("pk", "code", "name", "organisation__code")
+    ]
+    virtual_wards = [
+        {"code": vw["code"], "name": vw["name"], "organisation": vw["organisation__code"],
+         "capacity": vw["capacity"]}
+        for vw in VirtualWard.objects.order_by("code").values(
+            "code", "name", "organisation__code", "capacity"
+        )
+    ]  # fmt: skip
+    return {
+        "system": (
+            {"code": system.code, "name": system.name, "population": system.population}
+            if system
+            else None
+        ),
+        "organisations": organisations,
+        "sites": sites,
+        "virtual_wards": virtual_wards,
+    }

@@ -118,10 +118,16 @@ def bed_list_occupancy(beds: Iterable[tuple[bool, str]]) -> Occupancy:
 
 
 def counts_problems(
-    counts: Occupancy, *, core_beds: int, escalation_beds: int
+    counts: Occupancy, *, core_beds: int, escalation_beds: int, ward: str = ""
 ) -> dict[str, list[str]]:
-    """Why reported counts do not fit a ward's estate, keyed by the count to blame ({} if fine)."""
+    """Why reported counts do not fit a ward's estate, keyed by the count to blame ({} if fine).
+
+    The counts must fit the estate and account for every core bed: ``occupied + vacant −
+    escalation_open + closed`` = core beds (DOMAIN.md "Beds", API.md bed sitrep). ``ward``
+    (its code) is named in the accounting message.
+    """
     problems: dict[str, list[str]] = {}
+    where = f"{ward}: " if ward else ""
 
     def add(name: str, message: str) -> None:
         problems.setdefault(name, []).append(message)
@@ -148,11 +154,15 @@ def counts_problems(
     if (
         counts.escalation_open <= counts.available
         and counts.closed <= core_beds
-        and counts.core_open + counts.closed > core_beds
+        and counts.core_open + counts.closed != core_beds
     ):
+        # Every core bed is open (occupied or vacant) or closed (DOMAIN.md "Beds"): counts that
+        # leave some out would make beds silently disappear from the figures.
         add(
             "non_field_errors",
-            f"{counts.core_open} open core beds (occupied + vacant - escalation_open) and "
-            f"{counts.closed} closed is more than the ward's {core_beds} core beds.",
+            f"{where}{counts.occupied} occupied + {counts.vacant} vacant - "
+            f"{counts.escalation_open} escalation_open + {counts.closed} closed = "
+            f"{counts.core_open + counts.closed}, but the ward has {core_beds} core beds: "
+            "every core bed must be counted as occupied, vacant or closed.",
         )
     return problems

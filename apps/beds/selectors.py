@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 from natsort import natsort_keygen, ns
 
-from .choices import BED_HOLDING_KINDS, BedType
-from .models import Bed, BedStatusChange, OccupancySnapshot, Site, Ward, WardCurrent
+from .choices import BED_HOLDING_KINDS, BedType, WardStateSource
+from .models import Bed, BedStatusChange, OccupancySnapshot, Site, Ward, WardCurrent, WardState
 from .rules import Occupancy
 
 _COUNTS = ("occupied", "vacant", "closed", "escalation_open")
@@ -240,3 +240,116 @@ def board_occupancy_from(by_type: dict[int, dict[str, Figures]]) -> dict[str, An
         "sites": sites,
         "last_sitrep_at": last_sitrep_at,
     }
+
+
+def site_state_out(*, site: Site) -> dict[str, Any]:
+    """One site with each ward's current state (``GET /api/v1/sites/<code>/``).
+
+    ``{"code", "name", "organisation", "occupancy_by_bed_type": {bed_type: OccupancyOut|None},
+    "wards": [{"code", "name", "bed_type", "core_beds", "escalation_beds", "as_at", "source",
+    "counts": {"occupied", "vacant", "closed", "escalation_open"} | None, "beds": [{"bed",
+    "escalation", "status", "since"}]}]}``. A ward that has never reported has ``as_at``,
+    ``source`` and ``counts`` null (unknown, not empty); a bed's ``status`` is null unless the
+    ward's latest report was a bed list (DOMAIN.md "Beds"). Three queries whatever the size.
+    """
+    rows = site_wards(site=site)
+    beds_of: dict[str, list[dict[str, Any]]] = {}
+    for bed in site_bed_map(site=site):
+        beds_of.setdefault(bed.ward_code, []).append(
+            {"bed": bed.code, "escalation": bed.escalation, "status": bed.status,
+             "since": bed.since}
+        )  # fmt: skip
+    standard = _standard_pct()
+    by_type: dict[str, Occupancy | None] = {}
+    for row in rows:
+        bed_type = row.ward.bed_type
+        if row.occupancy is None:
+            by_type.setdefault(bed_type, None)
+        else:
+            held = by_type.get(bed_type)
+            by_type[bed_type] = row.occupancy if held is None else held + row.occupancy
+    return {
+        "code": site.code,
+        "name": site.name,
+        "organisation": site.organisation.code,
+        "occupancy_by_bed_type": {
+            bed_type: occupancy.block(standard_pct=standard) if occupancy else None
+            for bed_type, occupancy in sorted(by_type.items())
+        },
+        "wards": [
+            {
+                "code": row.ward.code,
+                "name": row.ward.name,
+                "bed_type": row.ward.bed_type,
+                "core_beds": row.ward.core_beds,
+                "escalation_beds": row.ward.escalation_beds,
+                "as_at": row.last_sitrep_at,
+                "source": row.source,
+                "counts": (
+                    {name: getattr(row.occupancy, name) for name in _COUNTS}
+                    if row.occupancy
+                    else None
+                ),
+                "beds": [
+                    # Statuses only from a bed list: after counts, each bed's status is unknown.
+                    bed if row.source == WardStateSource.BED_LIST else bed | {"status": None}
+                    for bed in beds_of.get(row.ward.code, [])
+                ],
+            }
+            for row in rows
+        ],
+    }
+
+
+def occupancy_by_bed_type_blocks(
+    by_type: dict[Any, dict[str, Figures]],
+) -> dict[Any, dict[str, dict[str, Any] | None]]:
+    """``occupancy_by_bed_type(level="site")`` as board blocks: ``{site_id: {bed_type:
+    OccupancyOut | None}}`` (None: no ward of that type has reported)."""
+    standard = _standard_pct()
+    return {
+        key: {
+            bed_type: figures.occupancy.block(standard_pct=standard) if figures.occupancy else None
+            for bed_type, figures in types.items()
+        }
+        for key, types in by_type.items()
+    }
+
+
+def system_occupancy_at(*, at: datetime, bed_type: str = BedType.GA_ADULT) -> Occupancy | None:
+    """The system's figures of one bed type as they stood at ``at``: the latest system snapshot
+    taken at or before it (None: none then). For "since yesterday". One query."""
+    snapshot = (
+        OccupancySnapshot.objects.filter(site__isnull=True, bed_type=bed_type, taken_at__lte=at)
+        .order_by("-taken_at")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    return Occupancy(snapshot.occupied, snapshot.vacant, snapshot.closed, snapshot.escalation_open)
+
+
+def ward_state_history(*, ward: Ward, limit: int = 100) -> list[WardState]:
+    """The ward's reported states, newest ``as_at`` first, with the submission that sent each
+    (who, when received). Older deliveries kept in history are included. One query."""
+    return list(
+        WardState.objects.filter(ward=ward)
+        .select_related("submission__organisation", "submission__api_key")
+        .order_by("-as_at", "-pk")[:limit]
+    )
+
+
+def ward_occupancy_points(
+    *, ward: Ward, now: datetime, days: int = 7
+) -> list[tuple[datetime, float | None]]:
+    """``(as_at, pct)`` of each state of the ward over the last ``days``, oldest first,
+    starting with the one in force at the window's start (the trend's left edge). One query
+    each for the window and its edge."""
+    start = now - timedelta(days=days)
+    states = WardState.objects.filter(ward=ward)
+    edge = states.filter(as_at__lt=start).order_by("-as_at", "-pk")[:1]
+    within = states.filter(as_at__gte=start, as_at__lte=now).order_by("as_at", "pk")
+    return [
+        (s.as_at, Occupancy(s.occupied, s.vacant, s.closed, s.escalation_open).pct)
+        for s in [*edge, *within]
+    ]

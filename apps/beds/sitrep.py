@@ -144,7 +144,7 @@ def _counts_resolve(ward: Ward, counts: dict[str, int]) -> tuple[WardReport | No
         escalation_open=counts["escalation_open"],
     )
     problems = rules.counts_problems(
-        occupancy, core_beds=ward.core_beds, escalation_beds=ward.escalation_beds
+        occupancy, core_beds=ward.core_beds, escalation_beds=ward.escalation_beds, ward=ward.code
     )
     if problems:
         return None, {"counts": problems}

@@ -16,7 +16,7 @@ from django.core.cache import cache
 
 from apps.beds.choices import BedType
 from apps.beds.models import System
-from apps.beds.selectors import occupancy_by_bed_type
+from apps.beds.selectors import occupancy_by_bed_type, occupancy_by_bed_type_blocks
 from apps.core.figures import figures_version
 from apps.discharge.selectors import mofd_count_by_site
 from apps.escalation.selectors import board_escalation, whole_system
@@ -26,8 +26,10 @@ from apps.feeds.selectors import feeds_board
 def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
     """What ``GET /api/v1/board/`` returns. ``detail`` adds what only the pages show
     (OPEL parameters, MOFD per site, failing feeds)."""
-    # Pages show every bed type; the adult G&A figures come out of the same query then.
-    by_type = occupancy_by_bed_type(level="site") if detail else None
+    # Every bed type of every site in one query (the board's `occupancy_by_bed_type`); adult
+    # G&A comes out of the same figures.
+    by_type = occupancy_by_bed_type(level="site")
+    by_type_blocks = occupancy_by_bed_type_blocks(by_type)
     whole = whole_system(now=now, occupancy_by_type=by_type)
     sites, organisations = whole.sites, whole.organisations
     occupancy, handovers = whole.occupancy, whole.handovers
@@ -59,6 +61,9 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
                 "organisation": site.organisation.code,
                 "last_sitrep_at": occupancy["last_sitrep_at"].get(site.pk),
                 "occupancy": occupancy["sites"].get(site.pk),
+                # Every bed type the site has (API.md): community and mental-health sites
+                # have no adult G&A, and figures of their own.
+                "occupancy_by_bed_type": by_type_blocks.get(site.pk, {}),
                 "handovers": handovers["sites"].get(site.pk),
                 "emergency": emergency["sites"].get(site.pk),
                 "opel": escalation["site_opel"].get(site.code),

@@ -1,18 +1,23 @@
 import asyncio
 import hashlib
 import json
+import time
+from importlib import import_module
 
 import redis
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import connection
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from apps.accounts.middleware import SESSION_EXPIRED_EVENT, session_expired_response
+from apps.ambulance.selectors import crews_waiting_now
 from apps.core.events import broadcaster
 from apps.core.figures import figures_version
 
@@ -38,8 +43,19 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+@require_GET
+def api_guide(request):
+    """The integrator's guide (``docs/api.md`` in the repository) as Markdown text, linked from
+    the API docs page; public like the schema's description."""
+    path = settings.BASE_DIR / "docs" / "api.md"
+    return HttpResponse(
+        path.read_text(encoding="utf-8"), content_type="text/markdown; charset=utf-8"
+    )
+
+
 PANELS = {
     "system": "system-strip",
+    "crews": "crews-waiting",
     "alerts": "alerts-banner",
     "site": "site-tile",
     "tiles": "site-tiles",
@@ -60,6 +76,19 @@ def board_etag(
     who = "\x1f".join([str(user_id or ""), role, csrf, path])
     digest = hashlib.blake2b(who.encode(), digest_size=8).hexdigest()
     return f'"{version}-{minute}-{digest}"'
+
+
+CREWS_SHOWN = 12
+
+
+def crews_panel(*, now) -> dict:
+    """The system's crews waiting at hospitals now, longest first (the board's panel): the
+    first ``CREWS_SHOWN`` and how many more. Why on the board and not a page of its own: the
+    SCC acts on these (a call to the hospital, release to respond at 45 minutes) while
+    watching the rest of the board, so they sit beside the alerts on the one screen."""
+    crews = crews_waiting_now(now=now)
+    return {"shown": crews[:CREWS_SHOWN], "more": max(0, len(crews) - CREWS_SHOWN),
+            "total": len(crews)}  # fmt: skip
 
 
 def _board_etag(request) -> str:
@@ -92,10 +121,13 @@ def index(request):
             context["tile"] = site_tile(site, now=now)
         elif panel == "tiles":
             context["tiles"] = site_tiles(board["sites"], now=now)
+        elif panel == "crews":
+            context["crews"] = crews_panel(now=now)
         response = render(request, f"board/index.html#{PANELS[panel]}", context)
     else:
         tiles = site_tiles(board["sites"], now=now)
-        response = render(request, "board/index.html", {"board": board, "tiles": tiles})
+        context = {"board": board, "tiles": tiles, "crews": crews_panel(now=now)}
+        response = render(request, "board/index.html", context)
     # Browsers keep the answer but ask again every time (If-None-Match → 304).
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -114,19 +146,45 @@ def _signed_in_then_release(request) -> bool:
         connection.close()
 
 
+def _session_alive_then_release(session_key: str | None) -> bool:
+    """Is the stream's session still signed in (not signed out elsewhere, not expired)? One
+    query, then the connection goes back, as above."""
+    try:
+        store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+        return session_key is not None and SESSION_KEY in store.load()
+    finally:
+        connection.close()
+
+
 async def board_events(request):
-    """``text/event-stream``: an event each time board figures change (data names what)."""
+    """``text/event-stream``: an event each time board figures change (data names what).
+
+    Without a valid session: ``401`` with ``HX-Trigger: session-expired``. The session is
+    looked at again every ``SCC_EVENTS_SESSION_CHECK_S`` seconds (default 60); once it has
+    gone (signed out in another tab, expired) the stream sends ``event: session-expired`` and
+    ends, and the page says "signed out — sign in again".
+    """
     if not await sync_to_async(_signed_in_then_release)(request):
-        return JsonResponse({"detail": "Sign in to follow the board."}, status=403)
+        return session_expired_response()
+    session_key = request.session.session_key
+    check_every = settings.SCC_EVENTS_SESSION_CHECK_S
 
     async def stream():
         queue = broadcaster.subscribe()
+        checked = time.monotonic()
         try:
             # Ask the browser to come back quickly if the stream drops.
             yield "retry: 3000\n: connected\n\n"
             while True:
+                if time.monotonic() - checked >= check_every:
+                    checked = time.monotonic()
+                    if not await sync_to_async(_session_alive_then_release)(session_key):
+                        yield f"event: {SESSION_EXPIRED_EVENT}\ndata: {{}}\n\n"
+                        return
                 try:
-                    data = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
+                    data = await asyncio.wait_for(
+                        queue.get(), timeout=min(KEEPALIVE_SECONDS, check_every)
+                    )
                 except TimeoutError:
                     yield ": keepalive\n\n"
                     continue

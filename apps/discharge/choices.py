@@ -36,6 +36,15 @@ class PlanStatus(models.TextChoices):
     AWAITING_OUTCOME = "awaiting_outcome", "Awaiting outcome"
 
 
+class MofdSort(models.TextChoices):
+    """Orders of the MOFD list page (``?sort=``); each breaks ties by days MOFD, longest first."""
+
+    DAYS = "days", "Days MOFD, longest first"
+    DAYS_SHORTEST = "days_shortest", "Days MOFD, shortest first"
+    PATHWAY = "pathway", "Pathway (P0 to P3)"
+    PLAN = "plan", "Plan (planned today, future plan, awaiting outcome)"
+
+
 class S1State(models.TextChoices):
     """Whether a day's S1 can still change (DOMAIN.md "MOFD and the S1")."""
 

@@ -1,24 +1,32 @@
 from django import forms
 
 from apps.beds.choices import S1_KINDS
-from apps.beds.models import Organisation
+from apps.beds.models import Organisation, Site
 
-from .choices import Pathway, PlanStatus
+from .choices import MofdSort, Pathway, PlanStatus
 
 
 class MofdPatientFilter(forms.Form):
     organisation = forms.ChoiceField(required=False)
+    site = forms.ChoiceField(required=False)
     pathway = forms.ChoiceField(required=False, choices=[("", "Any"), *Pathway.choices])
     plan = forms.ChoiceField(required=False, choices=[("", "Any"), *PlanStatus.choices])
     min_days = forms.IntegerField(
         required=False, min_value=0, max_value=3650, label="MOFD at least (days)"
     )
+    sort = forms.ChoiceField(required=False, choices=MofdSort.choices, label="Sort by")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [
             ("", "All"),
             *Organisation.objects.filter(kind__in=S1_KINDS)
+            .order_by("code")
+            .values_list("code", "name"),
+        ]
+        self.fields["site"].choices = [
+            ("", "All"),
+            *Site.objects.filter(organisation__kind__in=S1_KINDS)
             .order_by("code")
             .values_list("code", "name"),
         ]

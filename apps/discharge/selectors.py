@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.dateparse import parse_datetime
 
 from apps.beds.choices import S1_KINDS
@@ -16,7 +16,7 @@ from apps.sitreps.choices import Outcome, SitrepKind
 from apps.sitreps.models import Submission
 
 from .api.serializers import MofdListIn
-from .choices import Pathway, PlanStatus, S1State
+from .choices import MofdSort, Pathway, PlanStatus, S1State
 from .models import MofdList, MofdPatient, S1Frozen
 from .rules import (
     DAYS_7,
@@ -262,23 +262,43 @@ def mofd_patients_current(
     *,
     day: date,
     organisation: str | None = None,
+    site: str | None = None,
     pathway: str | None = None,
     plan: str | None = None,
     min_days: int | None = None,
+    sort: str = MofdSort.DAYS,
 ) -> QuerySet[MofdPatient]:
-    """Patients on each organisation's current list, longest MOFD first."""
+    """Patients on each organisation's current list, filtered (organisation, site, pathway,
+    plan column on ``day``, at least ``min_days`` MOFD) and in the order ``sort`` names
+    (``MofdSort``; ties: longest MOFD first, then organisation and ref)."""
     patients = MofdPatient.objects.filter(mofd_list__in=lists_in_force()).select_related(
         "mofd_list__organisation", "site", "ward"
     )
     if organisation:
         patients = patients.filter(mofd_list__organisation__code=organisation)
+    if site:
+        patients = patients.filter(site__code=site)
     if pathway:
         patients = patients.filter(pathway=pathway)
     if plan:
         patients = patients.filter(plan_q(plan, day))
     if min_days is not None:
         patients = patients.filter(mofd_on__lte=day - timedelta(days=min_days))
-    return patients.order_by("mofd_on", "mofd_list__organisation__code", "ref")
+    then = ("mofd_on", "mofd_list__organisation__code", "ref")
+    if sort == MofdSort.DAYS_SHORTEST:
+        return patients.order_by("-mofd_on", "mofd_list__organisation__code", "ref")
+    if sort == MofdSort.PATHWAY:
+        return patients.order_by("pathway", *then)
+    if sort == MofdSort.PLAN:
+        # The S1's column order: planned today, future plan, awaiting outcome.
+        rank = Case(
+            When(plan_q(PlanStatus.PLANNED_TODAY, day), then=Value(0)),
+            When(plan_q(PlanStatus.FUTURE_PLAN, day), then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return patients.order_by(rank, "planned_discharge_on", *then)
+    return patients.order_by(*then)
 
 
 def site_mofd_patients(*, site: Site) -> QuerySet[MofdPatient]:
@@ -298,3 +318,13 @@ def mofd_count_by_site() -> dict[int, int]:
         .values_list("site_id")
         .annotate(n=Count("pk"))
     )
+
+
+def mofd_total_at(*, at: datetime) -> int | None:
+    """MOFD patients on the lists in force at ``at`` (each organisation's latest list with
+    ``as_at`` before it), summed over the system; None when no list had been received. For
+    "since yesterday". One query."""
+    row = MofdList.objects.filter(pk__in=lists_in_force(before=at)).aggregate(
+        lists=Count("pk", distinct=True), patients=Count("patients")
+    )
+    return row["patients"] if row["lists"] else None

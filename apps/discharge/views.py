@@ -15,6 +15,7 @@ from apps.beds.models import System
 from apps.core.exports import XLSX_MEDIA_TYPE
 from apps.core.localtime import local_today
 
+from .choices import MofdSort
 from .exports import s1_csv, s1_state_text, s1_xlsx
 from .forms import MofdPatientFilter, S1DayForm
 from .rules import days_mofd, nhs_number_display, plan_status
@@ -107,15 +108,20 @@ def s1_export_xlsx(request, day: date):
 
 @require_GET
 def patients(request):
+    """``/discharge/``: MOFD patients across the system, filtered by organisation, site,
+    pathway, plan and days MOFD, sorted by days, pathway or plan (``?sort=``), 50 a page."""
     today = local_today(timezone.now())
     form = MofdPatientFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    sort = filters.get("sort") or MofdSort.DAYS
     found = mofd_patients_current(
         day=today,
         organisation=filters.get("organisation") or None,
+        site=filters.get("site") or None,
         pathway=filters.get("pathway") or None,
         plan=filters.get("plan") or None,
         min_days=filters.get("min_days"),
+        sort=sort,
     )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     masked = getattr(request.user, "role", None) not in NHS_NUMBER_ROLES
@@ -131,6 +137,19 @@ def patients(request):
     ]
     query = request.GET.copy()
     query.pop("page", None)
+    # Column headings sort the list, keeping the filters (days: longest first, then shortest).
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
+    base = unsorted.urlencode()
+    next_days = MofdSort.DAYS_SHORTEST if sort == MofdSort.DAYS else MofdSort.DAYS
+    sort_links = {
+        name: f"?{base}{'&' if base else ''}sort={value}"
+        for name, value in (
+            ("days", next_days),
+            ("pathway", MofdSort.PATHWAY),
+            ("plan", MofdSort.PLAN),
+        )
+    }
     return render(
         request,
         "discharge/patients.html",
@@ -140,6 +159,8 @@ def patients(request):
             "rows": rows,
             "today": today,
             "query": query.urlencode(),
+            "sort": sort,
+            "sort_links": sort_links,
             "nav": "discharge",
         },
     )

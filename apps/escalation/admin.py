@@ -5,8 +5,8 @@ from .models import Alert, AlertTransition, EscalationRule
 
 @admin.register(EscalationRule)
 class EscalationRuleAdmin(admin.ModelAdmin):
-    list_display = ["code", "scope_kind", "amber", "red", "enabled", "description"]
-    list_editable = ["amber", "red", "enabled"]
+    list_display = ["code", "scope_kind", "amber", "red", "deadband", "enabled", "description"]
+    list_editable = ["amber", "red", "deadband", "enabled"]
     readonly_fields = ["code", "scope_kind"]
 
     def has_add_permission(self, request) -> bool:

@@ -24,12 +24,28 @@ class EscalationRule(models.Model):
     red = models.DecimalField(
         "red threshold", max_digits=9, decimal_places=2, null=True, blank=True
     )
+    # No Python default on purpose: a row inserted without one (a later migration adding a
+    # rule, the ORM) gets its code's default from the database's insert trigger
+    # (migration 0003), so every rule has DOMAIN.md's deadband whichever branch adds it.
+    deadband = models.DecimalField(
+        "deadband",
+        max_digits=9,
+        decimal_places=2,
+        help_text=(
+            "An open alert closes, or steps down from red to amber, only once the figure is "
+            "back past the threshold by this much (same unit as the thresholds; 0: as soon as "
+            "the condition stops holding)."
+        ),
+    )
     enabled = models.BooleanField(default=True)
     description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["code"]
         constraints = [
+            models.CheckConstraint(
+                name="escalation_rule_deadband_not_negative", condition=Q(deadband__gte=0)
+            ),
             models.CheckConstraint(
                 name="escalation_rule_scope_fits_code",
                 condition=(

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from math import floor
 
-from .choices import SYSTEM_SCOPE, RuleCode, ScopeKind, Severity
+from .choices import SEVERITY_RANK, SYSTEM_SCOPE, RuleCode, ScopeKind, Severity
 
 # --------------------------------------------------------------------------- figures
 
@@ -235,6 +235,18 @@ class Comparison:
         """Is threshold ``a`` at least as bad as ``b`` under this comparison?"""
         return a == b or self.breaches(a, b)
 
+    def cleared(self, value: float, threshold: float, deadband: float) -> bool:
+        """Is ``value`` back past ``threshold`` by the deadband (DOMAIN.md "Escalation")?
+
+        For ``≥ T`` and ``> T``: ``value ≤ T − d``; for ``< T``: ``value ≥ T + d``; with
+        ``d = 0``, as soon as the condition stops holding.
+        """
+        if self.breaches(value, threshold):
+            return False
+        if self.symbol == "<":
+            return value >= threshold + deadband
+        return value <= threshold - deadband
+
 
 AT_LEAST = Comparison("≥", operator.ge)
 ABOVE = Comparison(">", operator.gt)
@@ -243,11 +255,30 @@ BELOW = Comparison("<", operator.lt)
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """A rule's data: its code and thresholds (``red`` None: no red)."""
+    """A rule's data: its code, thresholds (``red`` None: no red) and deadband ``d`` (in the
+    rule's own unit: points, minutes, a count, hours for the stale sitrep)."""
 
     code: str
     amber: float
     red: float | None = None
+    deadband: float = 0.0
+
+
+# Default deadband of each rule (DOMAIN.md "Escalation"), in the rule's unit. The stale bed
+# sitrep rule counts hours, so its 15 minutes is 0.25. Rules other branches add take theirs
+# from here too (the migration's insert trigger holds the same table).
+DEFAULT_DEADBANDS: dict[str, float] = {
+    "site_occupancy": 1,
+    "vw_utilisation": 1,
+    "ambulance_wait": 5,
+    "site_opel": 0,
+    "mofd_p1_p3": 1,
+    "stale_bed_sitrep": 0.25,
+    "ed_four_hour": 2,
+    "ed_twelve_hour": 1,
+    "cat2_mean": 2,
+    "action_overdue": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -364,27 +395,72 @@ def rule_status(code: str, value: float, spec: RuleSpec) -> str:
     return rule_severity(value, spec, RULE_DEFINITIONS[code].comparison) or "ok"
 
 
+def severity_held(
+    value: float, spec: RuleSpec, comparison: Comparison, open_severity: str | None
+) -> str | None:
+    """The severity an alert has with the figure at ``value``, given the severity it is open
+    at now (``None``: not open). Raising and worsening happen at the thresholds; closing and
+    stepping down from red to amber only once the figure is past the threshold by the rule's
+    deadband (DOMAIN.md "Escalation")."""
+    severity = rule_severity(value, spec, comparison)
+    if open_severity is None or (
+        severity is not None and SEVERITY_RANK[severity] >= SEVERITY_RANK[open_severity]
+    ):
+        return severity
+    if (
+        open_severity == Severity.RED
+        and spec.red is not None
+        and not comparison.cleared(value, spec.red, spec.deadband)
+    ):
+        return Severity.RED
+    if not comparison.cleared(value, spec.amber, spec.deadband):
+        return Severity.AMBER
+    return None
+
+
 def alerts_desired(
     *,
     figures: Figures,
     rules: Iterable[RuleSpec],
     now: datetime,
     opel_thresholds: OpelThresholds,
+    open_alerts: Mapping[tuple[str, str], Condition] | None = None,
 ) -> dict[tuple[str, str], Condition]:
-    """Which alerts should be open now: ``{(rule code, scope): Condition}``."""
+    """Which alerts should be open now: ``{(rule code, scope): Condition}``.
+
+    ``open_alerts``: the alerts open now, ``{(rule code, scope): Condition}`` with their
+    severity and message. An open alert closes or steps down only past its rule's deadband, and
+    one whose figure is ``null`` now (no data) stays as it is: a missing figure neither raises
+    nor closes an alert. Alerts of rules not in ``rules`` (disabled) are not kept.
+    """
+    open_alerts = open_alerts or {}
     opel = opel_sites(figures, opel_thresholds)
     desired: dict[tuple[str, str], Condition] = {}
     for spec in rules:
         definition = RULE_DEFINITIONS[spec.code]
         comparison = definition.comparison
+        measured = set()
         for scope, value in definition.measure(figures, now, opel):
-            severity = rule_severity(value, spec, comparison)
+            measured.add(scope)
+            held = open_alerts.get((spec.code, scope))
+            severity = severity_held(value, spec, comparison, held.severity if held else None)
             if severity is None:
                 continue
             threshold = spec.red if severity == Severity.RED else spec.amber
+            unit = definition.unit
             message = (
-                f"{scope}: {definition.label} {_number(value)}{definition.unit} "
-                f"({severity} at {comparison.symbol} {_number(threshold)}{definition.unit})"
+                f"{scope}: {definition.label} {_number(value)}{unit} "
+                f"({severity} at {comparison.symbol} {_number(threshold)}{unit}"
             )
+            if not comparison.breaches(value, threshold):
+                back = "≥" if comparison is BELOW else "≤"
+                until = (
+                    threshold + spec.deadband if comparison is BELOW else threshold - spec.deadband
+                )
+                message += f"; held until {back} {_number(until)}{unit}"
+            message += ")"
             desired[(spec.code, scope)] = Condition(definition.scope_kind, severity, message)
+        for (code, scope), held in open_alerts.items():
+            if code == spec.code and scope not in measured:
+                desired[(code, scope)] = held
     return desired

@@ -210,6 +210,7 @@ def rule_specs() -> list[RuleSpec]:
             code=rule.code,
             amber=float(rule.amber),
             red=None if rule.red is None else float(rule.red),
+            deadband=float(rule.deadband),
         )
         for rule in EscalationRule.objects.filter(enabled=True)
     ]

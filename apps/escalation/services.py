@@ -48,13 +48,18 @@ def alerts_evaluate(*, now: datetime | None = None) -> set[str]:
     transaction closes.
     """
     now = now or timezone.now()
+    current = _open_alerts()
     desired = alerts_desired(
         figures=escalation_figures(now=now),
         rules=rule_specs(),
         now=now,
         opel_thresholds=settings.SCC_OPEL_THRESHOLDS,
+        open_alerts={
+            key: Condition(alert.scope_kind, alert.severity, alert.message)
+            for key, alert in current.items()
+        },
     )
-    changed = alerts_reconcile(desired=desired, now=now)
+    changed = alerts_reconcile(desired=desired, now=now, current=current)
     transaction.on_commit(transitions_notify)
     if changed:
         transaction.on_commit(lambda: alerts_changed.send(sender=Alert, changed=changed))
@@ -65,10 +70,16 @@ def _open_alerts() -> dict[Key, Alert]:
     return {(alert.rule_id, alert.scope): alert for alert in Alert.objects.open()}
 
 
-def alerts_reconcile(*, desired: Mapping[Key, Condition], now: datetime) -> set[str]:
-    """Raise, escalate, de-escalate and close alerts so that the open ones match ``desired``."""
+def alerts_reconcile(
+    *, desired: Mapping[Key, Condition], now: datetime, current: Mapping[Key, Alert] | None = None
+) -> set[str]:
+    """Raise, escalate, de-escalate and close alerts so that the open ones match ``desired``.
+
+    ``current``: the open alerts ``desired`` was worked out from (read again when not given).
+    """
     changed: set[str] = set()
-    current = _open_alerts()
+    if current is None:
+        current = _open_alerts()
     for (code, scope), condition in desired.items():
         alert = current.get((code, scope))
         if alert is None:

@@ -11,7 +11,7 @@ from django.db.models import F, Min
 
 from apps.beds.models import System
 
-from .models import VirtualWard, VirtualWardCensus, VirtualWardPlan
+from .models import VirtualWard, VirtualWardCensus, VirtualWardPlan, VirtualWardSnapshot
 from .rules import local_month, month_end, months_between, per_100k, utilisation_pct
 
 
@@ -149,3 +149,16 @@ def vw_plan_vs_actual(*, now: datetime) -> dict[str, Any]:
             for ward_id, code, name in wards
         ],
     }
+
+
+def system_utilisation_at(*, at: datetime) -> float | None:
+    """The system's virtual-ward utilisation % as it stood at ``at`` (latest system snapshot at
+    or before it; None when there was none or no capacity). One query."""
+    snapshot = (
+        VirtualWardSnapshot.objects.filter(ward__isnull=True, taken_at__lte=at)
+        .order_by("-taken_at")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    return utilisation_pct(occupied=snapshot.occupied, capacity=snapshot.capacity)

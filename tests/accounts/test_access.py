@@ -11,8 +11,12 @@ pytestmark = pytest.mark.django_db
 
 def test_create_api_key_prints_only_the_key_and_stores_a_hash(estate, capsys):
     call_command("create_api_key", "RWE", "--name", "bed system")
-    plain = capsys.readouterr().out.strip()
+    captured = capsys.readouterr()
+    plain = captured.out.strip()
     assert plain.startswith("scc_") and "\n" not in plain
+    # How the key is sent, for the operator, on stderr (never the whole key twice).
+    assert "Authorization: Api-Key <the key>" in captured.err
+    assert "/admin/accounts/apikey/" in captured.err and plain not in captured.err
     key = ApiKey.objects.get()
     assert key.organisation.code == "RWE" and key.name == "bed system"
     assert plain not in (key.hashed_secret, key.prefix)

@@ -454,3 +454,16 @@ def test_an_accepted_sitrep_is_recomputed_after_commit(
     snapshot = OccupancySnapshot.objects.get(site__code="RWE-LRI", bed_type="ga_adult")
     assert (snapshot.taken_at, snapshot.occupied, snapshot.wards_reporting) == (as_at, 28, 2)
     assert Submission.objects.get(pk=response.json()["submission"]).recomputed_at is not None
+
+
+def test_counts_that_leave_core_beds_out_are_400_naming_the_ward_and_numbers(rwe):
+    """10 occupied + 5 vacant on a 28-bed ward with closed left out: 13 beds would vanish."""
+    body = sitrep("RWE-GH", hours_ago(1), counts("GH-W15", 10, 5, closed=0))
+    response = _post(rwe, body)
+    assert response.status_code == 400
+    message = response.json()["wards"]["0"]["counts"]["non_field_errors"][0]
+    assert message.startswith("GH-W15: 10 occupied + 5 vacant - 0 escalation_open + 0 closed = 15")
+    assert "28 core beds" in message
+    assert _nothing_applied()
+    fixed = sitrep("RWE-GH", hours_ago(1), counts("GH-W15", 10, 5, closed=13))
+    assert _post(rwe, fixed).status_code == 201

@@ -121,7 +121,7 @@ def test_a_shut_escalation_bed_is_not_open_not_closed():
 
 
 def test_counts_that_fit_the_estate_have_no_problems():
-    fits = Occupancy(occupied=20, vacant=3, closed=1, escalation_open=2)
+    fits = Occupancy(occupied=20, vacant=8, closed=2, escalation_open=2)
     assert counts_problems(fits, core_beds=28, escalation_beds=4) == {}
     full = Occupancy(occupied=30, vacant=2, closed=0, escalation_open=4)
     assert counts_problems(full, core_beds=28, escalation_beds=4) == {}
@@ -130,12 +130,28 @@ def test_counts_that_fit_the_estate_have_no_problems():
 @pytest.mark.parametrize(
     ("counts", "blamed"),
     [
-        (Occupancy(occupied=10, vacant=0, closed=0, escalation_open=5), {"escalation_open"}),
+        (Occupancy(occupied=10, vacant=0, closed=23, escalation_open=5), {"escalation_open"}),
         (Occupancy(occupied=1, vacant=0, closed=0, escalation_open=2), {"escalation_open"}),
         (Occupancy(occupied=0, vacant=0, closed=29, escalation_open=0), {"closed"}),
         (Occupancy(occupied=30, vacant=3, closed=0, escalation_open=4), {"non_field_errors"}),
         (Occupancy(occupied=20, vacant=5, closed=5, escalation_open=0), {"non_field_errors"}),
+        # Core beds left unaccounted for: 10 + 5 of 28, closed left out.
+        (Occupancy(occupied=10, vacant=5, closed=0, escalation_open=0), {"non_field_errors"}),
+        (Occupancy(occupied=20, vacant=3, closed=1, escalation_open=0), {"non_field_errors"}),
     ],
 )
 def test_counts_that_do_not_fit_the_estate_are_named(counts, blamed):
     assert set(counts_problems(counts, core_beds=28, escalation_beds=4)) == blamed
+
+
+def test_counts_must_account_for_every_core_bed():
+    """DOMAIN.md "Beds": occupied + vacant - escalation_open + closed = core beds."""
+    short = Occupancy(occupied=10, vacant=5, closed=0, escalation_open=0)
+    assert counts_problems(short, core_beds=28, escalation_beds=4, ward="LRI-W22") == {
+        "non_field_errors": [
+            "LRI-W22: 10 occupied + 5 vacant - 0 escalation_open + 0 closed = 15, but the ward "
+            "has 28 core beds: every core bed must be counted as occupied, vacant or closed."
+        ]
+    }
+    exact = Occupancy(occupied=10, vacant=5, closed=13, escalation_open=0)
+    assert counts_problems(exact, core_beds=28, escalation_beds=4) == {}

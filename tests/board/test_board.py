@@ -105,3 +105,42 @@ def test_the_board_query_count_does_not_grow_with_the_estate(scc_client, estate)
     small = (count("/api/v1/board/"), count("/"))
     estate_load(document=estate_with_extra_sites(20))
     assert (count("/api/v1/board/"), count("/")) == small
+
+
+def test_the_board_lists_the_crews_waiting_longest_first(scc_client, estate):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.beds.models import Organisation
+    from apps.sitreps.services import sitrep_ingest
+
+    now = timezone.now()
+
+    def arrival(incident, site, minutes_ago, handover=False):
+        arrived = now - timedelta(minutes=minutes_ago)
+        return {
+            "incident": incident,
+            "site": site,
+            "category": 2,
+            "arrived_at": arrived.isoformat(),
+            "handover_at": (arrived + timedelta(minutes=5)).isoformat() if handover else None,
+            "cleared_at": None,
+        }
+
+    result = sitrep_ingest(
+        kind="handovers",
+        body={
+            "handovers": [
+                arrival("RX9-1", "RWE-LRI", 20),
+                arrival("RX9-2", "RWE-GH", 50),
+                arrival("RX9-3", "RWE-LRI", 70, handover=True),  # handed over: not waiting
+            ]
+        },
+        organisation=Organisation.objects.get(code="RX9"),
+    )
+    assert result.status == 201, result.body
+    panel = scc_client.get("/?panel=crews", HTTP_HX_REQUEST="true").content.decode()
+    assert panel.index("RX9-2") < panel.index("RX9-1") and "RX9-3" not in panel
+    assert "50 min" in panel and "status-red" in panel  # over 45: release to respond
+    assert "Crews waiting now" in scc_client.get("/").content.decode()

@@ -314,7 +314,7 @@ def _load_and_report(site_code: str, wards: int, beds_per_ward: int) -> None:
     items = [
         bed_list(f"{site_code}-W{w:03d}", beds_per_ward, half, E01="occupied")
         if w % 4
-        else counts(f"{site_code}-W{w:03d}", occupied=3, vacant=1)
+        else counts(f"{site_code}-W{w:03d}", occupied=3, vacant=1, closed=beds_per_ward - 4)
         for w in range(wards - 1)  # the last ward never reports
     ]
     post_beds(sitrep(site_code, hours_ago(1), *items))

@@ -219,6 +219,53 @@ def test_hostile_names_are_escaped_on_the_s1_page(manager_client, estate):
     assert "<script>x</script>" not in html
 
 
+def _refs(response) -> list[str]:
+    return [r["patient"].ref for r in response.context["rows"]]
+
+
+def test_the_patients_page_filters_by_site(scc_client, patients):
+    from apps.beds.models import Site
+    from apps.discharge.models import MofdPatient
+
+    MofdPatient.objects.filter(ref="MID").update(site=Site.objects.get(code="RWE-GH"))
+    assert _refs(scc_client.get("/discharge/", {"site": "RWE-GH"})) == ["MID"]
+    assert set(_refs(scc_client.get("/discharge/", {"site": "RWE-LRI"}))) == {"LONG", "NEW"}
+    assert _refs(scc_client.get("/discharge/", {"site": "RT5-CCH"})) == []
+
+
+@pytest.mark.parametrize(
+    ("sort", "refs"),
+    [
+        ("days", ["LONG", "MID", "NEW"]),
+        ("days_shortest", ["NEW", "MID", "LONG"]),
+        ("pathway", ["MID", "NEW", "LONG"]),  # P1 (longest first), then P3
+        ("plan", ["NEW", "MID", "LONG"]),  # planned today, future plan, awaiting outcome
+    ],
+)
+def test_the_patients_page_sorts_by_days_pathway_and_plan(scc_client, patients, sort, refs):
+    assert _refs(scc_client.get("/discharge/", {"sort": sort})) == refs
+
+
+def test_the_column_headings_sort_and_keep_the_filters(scc_client, patients):
+    html = scc_client.get("/discharge/", {"pathway": "P1", "sort": "days"}).content.decode()
+    assert 'href="?pathway=P1&amp;sort=days_shortest"' in html  # days again: the other way
+    assert 'href="?pathway=P1&amp;sort=plan"' in html
+    assert 'aria-sort="descending"' in html
+
+
+def test_each_patient_links_to_the_site_and_ward(scc_client, estate):
+    from apps.discharge.models import MofdPatient
+
+    today = local_date(timezone.now())
+    post_list("RWE", timezone.now() - timedelta(minutes=5), [Patient("W", today, "P1")])
+    from apps.beds.models import Ward
+
+    ward = Ward.objects.get(code="LRI-W22")
+    MofdPatient.objects.update(ward=ward)
+    html = scc_client.get("/discharge/").content.decode()
+    assert 'href="/sites/RWE-LRI/"' in html and 'href="/sites/RWE-LRI/wards/LRI-W22/"' in html
+
+
 # --------------------------------------------------------------------------- S1 by day
 def test_s1_redirects_to_today_and_the_picker_to_the_day(manager_client, estate):
     today = local_date(timezone.now())

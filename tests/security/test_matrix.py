@@ -196,11 +196,12 @@ def test_feeds_are_seen_by_their_own_organisation_and_staff(world):
 
 # Per kind: the organisations that own something to report, and a body about what they own.
 def beds_body(code: str, now) -> dict:
-    site, ward = {"RWE": ("RWE-LRI", "LRI-W23"), "RT5": ("RT5-CCH", "CCH-W4")}[code]
+    # Every core bed counted: LRI-W23 has 10, CCH-W4 27 (DOMAIN.md "Beds").
+    site, ward, closed = {"RWE": ("RWE-LRI", "LRI-W23", 4), "RT5": ("RT5-CCH", "CCH-W4", 21)}[code]
     return {
         "site": site,
         "as_at": now.isoformat(),
-        "wards": [{"ward": ward, "counts": {"occupied": 5, "vacant": 1, "closed": 0}}],
+        "wards": [{"ward": ward, "counts": {"occupied": 5, "vacant": 1, "closed": closed}}],
     }
 
 

@@ -139,3 +139,97 @@ class BedSitrepOut(serializers.Serializer):
     site = serializers.CharField()
     as_at = serializers.DateTimeField()
     wards = WardAppliedOut(many=True)
+
+
+# --------------------------------------------------------------------------- GET estate, site
+
+
+class EstateSystemOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    population = serializers.IntegerField()
+
+
+class EstateOrganisationOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class EstateWardOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    bed_type = serializers.CharField()
+    core_beds = serializers.IntegerField()
+    escalation_beds = serializers.IntegerField()
+    beds = serializers.ListField(
+        child=serializers.CharField(), help_text="Bed codes: core beds, then escalation beds."
+    )
+
+
+class EstateSiteOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    organisation = serializers.CharField()
+    wards = EstateWardOut(many=True)
+
+
+class EstateVirtualWardOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    organisation = serializers.CharField()
+    capacity = serializers.IntegerField()
+
+
+class EstateOut(serializers.Serializer):
+    """The estate as the board holds it, in the estate file's shape (API.md)."""
+
+    system = EstateSystemOut(allow_null=True)
+    organisations = EstateOrganisationOut(many=True)
+    sites = EstateSiteOut(many=True)
+    virtual_wards = EstateVirtualWardOut(many=True)
+
+
+class WardCountsOut(serializers.Serializer):
+    occupied = serializers.IntegerField()
+    vacant = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    escalation_open = serializers.IntegerField()
+
+
+class BedStateOut(serializers.Serializer):
+    bed = serializers.CharField()
+    escalation = serializers.BooleanField()
+    status = serializers.CharField(
+        allow_null=True,
+        help_text="occupied, vacant, closed or not_open (a shut escalation bed); null unless "
+        "the ward's latest report was a bed list.",
+    )
+    since = serializers.DateTimeField(allow_null=True)
+
+
+class WardStateOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    bed_type = serializers.CharField()
+    core_beds = serializers.IntegerField()
+    escalation_beds = serializers.IntegerField()
+    as_at = serializers.DateTimeField(
+        allow_null=True, help_text="as_at of the ward's current state; null: never reported."
+    )
+    source = serializers.CharField(allow_null=True, help_text="bed_list or counts.")
+    counts = WardCountsOut(allow_null=True)
+    beds = BedStateOut(many=True)
+
+
+class SiteStateOut(serializers.Serializer):
+    """One site and each ward's current state (API.md ``GET /api/v1/sites/<code>/``)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    organisation = serializers.CharField()
+    occupancy_by_bed_type = serializers.DictField(
+        child=OccupancyOut(allow_null=True),
+        help_text="Per bed type of the site's wards; null when none of them has reported.",
+    )
+    wards = WardStateOut(many=True)

@@ -33,7 +33,12 @@ class BoardSiteOut(serializers.Serializer):
     name = serializers.CharField()
     organisation = serializers.CharField()
     last_sitrep_at = serializers.DateTimeField(allow_null=True)
-    occupancy = OccupancyOut(allow_null=True)
+    occupancy = OccupancyOut(allow_null=True, help_text="Adult G&A (ga_adult) only.")
+    occupancy_by_bed_type = serializers.DictField(
+        child=OccupancyOut(allow_null=True),
+        help_text="The same figures for each bed type the site has wards of (ga_adult, "
+        "community, mental_health, ...); null when none of those wards has reported.",
+    )
     handovers = HandoversLiveOut(allow_null=True)
     emergency = EmergencyLiveOut(
         allow_null=True, help_text="Null for a site that does not report ED attendances."

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -24,6 +25,25 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "Same key, different body: 409.",
 )
 _DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
+
+INVALID_EXAMPLE = OpenApiExample(
+    "Invalid item (400)",
+    summary="An invalid item is named by its path; nothing of the submission is applied",
+    value={"wards": {"1": {"counts": {"non_field_errors": ["LRI-W23: 10 occupied + ..."]}}}},
+    response_only=True,
+    status_codes=["400"],
+)
+
+
+def sitrep_examples(
+    *, request: dict, response: dict, name: str = "Example", description: str = ""
+) -> list[OpenApiExample]:
+    """A kind's example request body and the ``201`` it is answered with (OpenAPI examples)."""
+    return [
+        OpenApiExample(name, value=request, request_only=True, description=description),
+        OpenApiExample(f"{name} accepted (201)", value=response, response_only=True,
+                       status_codes=["201"]),
+    ]  # fmt: skip
 
 
 class SitrepView(APIView):
@@ -55,8 +75,13 @@ def sitrep_view(
     response: type[serializers.Serializer],
     summary: str,
     description: str = "",
+    examples: list[OpenApiExample] = (),
 ) -> type[SitrepView]:
-    """A documented POST endpoint for one kind of sitrep (same ingest path for all kinds)."""
+    """A documented POST endpoint for one kind of sitrep (same ingest path for all kinds).
+
+    ``examples``: the kind's request and ``201`` bodies (``sitrep_examples``); the generic
+    ``400`` example (an item named by its field path) is added to every kind.
+    """
 
     class View(SitrepView):
         @extend_schema(
@@ -65,10 +90,12 @@ def sitrep_view(
             description=description,
             request=request,
             parameters=[IDEMPOTENCY_KEY],
+            examples=[*examples, INVALID_EXAMPLE],
             responses={
                 201: response,
                 400: OpenApiResponse(
-                    description="Invalid: field errors name each bad item; nothing applied."
+                    OpenApiTypes.OBJECT,
+                    description="Invalid: field errors name each bad item; nothing applied.",
                 ),
                 401: OpenApiResponse(_DETAIL, description="No or bad API key."),
                 403: OpenApiResponse(_DETAIL, description="Not this organisation's to report."),

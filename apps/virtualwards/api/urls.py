@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.sitreps.api.views import sitrep_view
+from apps.sitreps.api.views import sitrep_examples, sitrep_view
 from apps.sitreps.choices import SitrepKind
 
 from .serializers import VirtualWardCensusIn, VirtualWardCensusOut
@@ -14,6 +14,14 @@ VirtualWardCensusView = sitrep_view(
     "Counts are whole numbers ≥ 0; occupied may exceed capacity (over capacity). The same "
     "(ward, as_at) again is a correction; a census older than the one held is kept as history "
     "but does not replace it.",
+    examples=sitrep_examples(
+        name="Census of one virtual ward",
+        request={
+            "as_at": "2026-11-23T08:00:00+00:00",
+            "wards": [{"ward": "VW-FRAILTY", "capacity": 20, "occupied": 14}],
+        },
+        response={"submission": 4023, "wards": [{"ward": "VW-FRAILTY", "current": True}]},
+    ),
 )
 
 urlpatterns = [

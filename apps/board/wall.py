@@ -1,0 +1,87 @@
+"""The wall display (``/wall/``): the board's figures arranged for the control room's wall
+screen, and each system figure's change since the same time yesterday.
+
+Panels of the page as plain functions over the board document (``board_build``), apart from
+the view (apps/board/wall_views.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from apps.ambulance.selectors import system_handovers_at
+from apps.beds.choices import BedType, OrganisationKind
+from apps.beds.selectors import system_occupancy_at
+from apps.discharge.selectors import mofd_total_at
+from apps.virtualwards.selectors import system_utilisation_at
+
+from .tiles import site_tile
+
+# "Since yesterday" compares with the same moment a day earlier.
+YESTERDAY = timedelta(hours=24)
+
+
+def change(now: float | int | None, then: float | int | None) -> dict[str, Any] | None:
+    """``{"then", "delta", "direction": "up|down|same"}``: a figure against its value at the
+    same time yesterday. ``delta`` is exact in decimal (92.1 − 90.9 = 1.2, never 1.199…);
+    None when either value is unknown (no figure then, or none now)."""
+    if now is None or then is None:
+        return None
+    delta = Decimal(str(now)) - Decimal(str(then))
+    direction = "up" if delta > 0 else "down" if delta < 0 else "same"
+    return {"then": then, "delta": abs(delta), "direction": direction}
+
+
+def since_yesterday(*, board: dict[str, Any], now: datetime) -> dict[str, dict | None]:
+    """Each system figure of the wall against the same time yesterday, from the snapshots
+    (adult G&A occupancy, virtual-ward utilisation), the lists in force then (MOFD) and the
+    handover records (crews waiting, lost hours so far today vs yesterday by this time).
+    OPEL keeps no history, so it has none. Four queries whatever the estate."""
+    then = now - YESTERDAY
+    system = board["system"]
+    occupancy_then = system_occupancy_at(at=then)
+    handovers_then = system_handovers_at(at=then)
+    occupancy = system["occupancy"]
+    handovers = system["handovers"]
+    mofd = system["mofd"]
+    vw = system["virtual_wards"]
+    return {
+        "occupancy_pct": change(
+            occupancy["pct"] if occupancy else None,
+            occupancy_then.pct if occupancy_then else None,
+        ),
+        "waiting_now": change(handovers["waiting_now"] if handovers else None,
+                              handovers_then["waiting_now"]),
+        "lost_hours_today": change(handovers["lost_hours_today"] if handovers else None,
+                                   handovers_then["lost_hours_today"]),
+        "mofd_total": change(mofd["total"] if mofd else None, mofd_total_at(at=then)),
+        "vw_pct": change(vw["pct"] if vw else None, system_utilisation_at(at=then)),
+    }  # fmt: skip
+
+
+def wall_sites(board: dict[str, Any], *, now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """Acute hospitals as cards; community and mental-health sites as rows of their bed types."""
+    acute, other = [], []
+    for site in board["sites"]:
+        tile = site_tile(site, now=now)
+        if site["organisation_kind"] == OrganisationKind.ACUTE:
+            acute.append(tile)
+        else:
+            other.append(tile)
+    return {"acute": acute, "other": other}
+
+
+def wall_context(*, board: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Everything ``board/wall.html`` shows."""
+    alerts = board["alerts"]
+    return {
+        "board": board,
+        "now": now,
+        "since": since_yesterday(board=board, now=now),
+        "sites": wall_sites(board, now=now),
+        "alerts": alerts,
+        "red_alerts": sum(1 for a in alerts if a["severity"] == "red"),
+        "ga_adult_label": BedType.GA_ADULT.label,
+    }
