@@ -39,7 +39,7 @@ def load_ed_rules(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('escalation', '0003_cat2_mean_rule'),
+        ('escalation', '0004_rule_deadband'),
     ]
 
     operations = [
