@@ -413,6 +413,8 @@ def test_every_rule_has_its_deadband_by_code():
         "vw_utilisation": 1,
         "stale_bed_sitrep": Decimal("0.25"),
         "cat2_mean": 2,  # added by a later migration: its default comes by its code
+        "ed_four_hour": 2,  # so are the ED rules
+        "ed_twelve_hour": 1,
     }
 
 
