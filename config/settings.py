@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "apps.sitreps",
     "apps.feeds",
     "apps.escalation",
+    "apps.actions",
     "apps.board",
 ]
 
@@ -246,6 +247,11 @@ SPECTACULAR_SETTINGS = {
         "apps.accounts.schema.document_unauthorised",
     ],
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CallKindEnum": "apps.actions.choices.CallKind",
+        "ActionStatusEnum": "apps.actions.choices.ActionStatus",
+        "ActionScopeKindEnum": "apps.actions.choices.ActionScopeKind",
+    },
 }
 
 # --------------------------------------------------------------------------- Celery
@@ -285,6 +291,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.escalation.tasks.evaluate_alerts",
         "schedule": 60.0,
     },
+    # Actions past due are recorded once and mailed to their owner (apps/actions).
+    "actions-mark-overdue": {
+        "task": "apps.actions.tasks.mark_overdue_actions",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # An action's effect 4 h and 24 h after creation, from the snapshots, once reached.
+    "actions-fill-effects": {
+        "task": "apps.actions.tasks.fill_action_effects",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --------------------------------------------------------------------------- domain
@@ -302,6 +320,9 @@ SCC_RECOMPUTE_SPACING_S = float(os.environ.get("SCC_RECOMPUTE_SPACING_S", "1"))
 # Alert evaluations after changes start at least this far apart (each covers the whole system).
 SCC_ALERT_EVALUATION_SPACING_S = float(os.environ.get("SCC_ALERT_EVALUATION_SPACING_S", "1"))
 SCC_SITREP_MAX_FUTURE_MINUTES = 5
+# A sitrep time before this is refused (400): a typo such as year 0001 otherwise ends up in
+# pages that cannot show it.
+SCC_SITREP_EARLIEST = "2000-01-01T00:00:00+00:00"
 # Pulled feeds: per-request limits and the longest wait between retries of a failing feed.
 SCC_FEED_CONNECT_TIMEOUT_S = 5.0
 SCC_FEED_TIMEOUT_S = 20.0

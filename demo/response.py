@@ -59,6 +59,11 @@ class ResponseSim:
     calls: dict[str, Call] = field(default_factory=dict)
     next_number: int = 1
     reap_level: int | None = None
+    # Incident numbers are "<organisation>-<run>-<number>"; a restarted simulator passes a new
+    # run (e.g. its start time) so its numbers never merge into the incidents of an earlier run.
+    run: str = ""
+    # What the last ``batch`` would mark as sent once the service accepted it (``confirm``).
+    pending: list[tuple[Call, frozenset[str]]] = field(default_factory=list)
 
     def _category(self) -> int:
         roll = self.rng.random()
@@ -84,7 +89,7 @@ class ResponseSim:
         if category > 1 and self.rng.random() < STOOD_DOWN_SHARE:
             stood_down, at_scene = start + timedelta(minutes=minutes * 0.6), None
         call = Call(
-            incident=f"{self.organisation}-{connected:%Y}-{self.next_number:06d}",
+            incident=f"{self.organisation}-{self.run or f'{connected:%Y}'}-{self.next_number:06d}",
             category=category,
             connected=connected,
             identified=identified,
@@ -106,8 +111,13 @@ class ResponseSim:
             self.calls[call.incident] = call
 
     def batch(self, now: datetime) -> dict | None:
-        """What became known since the last post: ``{"incidents": [...]}``, or None."""
+        """What became known since the last accepted post: ``{"incidents": [...]}``, or None.
+
+        Nothing counts as sent until ``confirm``: a post that failed (web not up yet, a
+        refusal) is sent again whole by the next batch, the category included.
+        """
         items = []
+        self.pending = []
         for call in list(self.calls.values()):
             known = {"call_connected_at": call.connected}
             for name, value in (
@@ -127,14 +137,21 @@ class ResponseSim:
             # Only what is new: a null or absent time never clears what was sent before.
             item |= {name: known[name].isoformat() for name in new}
             items.append(item)
+            self.pending.append((call, new))
+        return {"incidents": items} if items else None
+
+    def confirm(self) -> None:
+        """The last batch was accepted: its times are sent; finished calls are dropped."""
+        for call, new in self.pending:
             call.posted |= new
             if "at_scene_at" in call.posted or "stood_down_at" in call.posted:
-                del self.calls[call.incident]
-        return {"incidents": items} if items else None
+                self.calls.pop(call.incident, None)
+        self.pending = []
 
     def backfill(self, now: datetime, *, step: timedelta = timedelta(minutes=10)) -> list[dict]:
         """Today so far (from local midnight), as batches of at most 1,000 incidents, so the
-        page has figures at once. Handover pressure follows the day's usual afternoon rise."""
+        page has figures at once (``confirm`` once every batch is accepted). Handover pressure
+        follows the day's usual afternoon rise."""
         local = now.astimezone(LONDON)
         moment = datetime.combine(local.date(), time(), tzinfo=LONDON).astimezone(now.tzinfo)
         while moment < now:

@@ -13,7 +13,7 @@ import math
 import random
 import string
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 logger = logging.getLogger("scc.simulator")
@@ -88,6 +88,9 @@ class World:
     occupied: dict[str, float] = field(default_factory=dict)
     incidents: dict[str, Incident] = field(default_factory=dict)
     next_incident: int = 1
+    # Incident numbers are "<prefix>-<number>"; a restarted simulator passes a new prefix (e.g.
+    # with its start time) so its arrivals never merge into the last run's held incidents.
+    incident_prefix: str = "RX9"
     mofd: dict[str, dict[str, Patient]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ beds
@@ -147,7 +150,7 @@ class World:
                 # Mostly 15–35 minutes, a long tail past the hour when the ED is full.
                 minutes = self.rng.lognormvariate(math.log(24), 0.55)
                 inc = Incident(
-                    incident=f"RX9-{self.next_incident:06d}",
+                    incident=f"{self.incident_prefix}-{self.next_incident:06d}",
                     site=site,
                     arrived_at=now
                     - timedelta(seconds=self.rng.uniform(0, elapsed.total_seconds())),
@@ -266,3 +269,81 @@ class World:
                 }
             )
         return {"as_at": now.isoformat(), "wards": wards}
+
+
+# ---------------------------------------------------------------------------- system calls
+# The SCC's routine calls, local time; each agrees a few actions (text, owner organisation,
+# owner name, scope, minutes from the call to due). The first action of the morning call is
+# never completed, so the demo always has one overdue action once it falls due.
+CALL_TIMES = (time(8, 30), time(13, 0), time(16, 30))
+CALL_ACTIONS = {
+    time(8, 30): [
+        (
+            "Chase the care-home panel for P3 patients waiting over 7 days",
+            "RT5",
+            "Discharge hub lead",
+            "RT5",
+            120,
+        ),
+        (
+            "Open ward 22 escalation beds until the afternoon discharges",
+            "RWE",
+            "LRI site manager",
+            "RWE-LRI",
+            90,
+        ),
+        (
+            "Cohort ambulance arrivals at the LRI to release crews",
+            "RX9",
+            "EMAS tactical commander",
+            "RWE-LRI",
+            60,
+        ),
+    ],
+    time(13, 0): [
+        (
+            "Pull forward P1 discharges with the home-care providers",
+            "RWE",
+            "UHL discharge lead",
+            "RWE",
+            180,
+        ),
+        (
+            "Move two medical outliers from Glenfield back to base wards",
+            "RWE",
+            "Glenfield site manager",
+            "RWE-GH",
+            120,
+        ),
+    ],
+    time(16, 30): [
+        (
+            "Confirm overnight escalation beds and staffing",
+            "RWE",
+            "UHL on-call manager",
+            "system",
+            150,
+        ),
+        (
+            "Check virtual-ward capacity for step-down tonight",
+            "RT5",
+            "Virtual ward lead",
+            "system",
+            120,
+        ),
+    ],
+}
+NEVER_COMPLETED = CALL_ACTIONS[time(8, 30)][0][0]
+# An action is completed this long before it falls due (except the one left overdue).
+COMPLETED_BEFORE_DUE = timedelta(minutes=20)
+
+
+def call_moments(day: date) -> list[datetime]:
+    """The routine calls of a local day, as aware times."""
+    return [datetime.combine(day, at, tzinfo=LONDON) for at in CALL_TIMES]
+
+
+def calls_due(now: datetime, held: set[datetime]) -> list[datetime]:
+    """Today's call times (local day of ``now``) reached and not yet held, earliest first."""
+    today = now.astimezone(LONDON).date()
+    return [m for m in call_moments(today) if m <= now and m not in held]

@@ -15,3 +15,8 @@ class AuditAction(models.TextChoices):
     API_KEY_REJECTED = "api_key_rejected", "API key refused"
     EXPORT = "export", "Export"
     ALERT_ACKNOWLEDGED = "alert_acknowledged", "Alert acknowledged"
+    CALL_STARTED = "call_started", "System call started"
+    CALL_DECLARATIONS_CHANGED = "call_declarations", "System call declarations changed"
+    ACTION_CREATED = "action_created", "Action created"
+    ACTION_DONE = "action_done", "Action done"
+    ACTION_CANCELLED = "action_cancelled", "Action cancelled"

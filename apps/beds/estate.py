@@ -34,6 +34,8 @@ class _OrganisationIn(serializers.Serializer):
     code = serializers.CharField(max_length=16)
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=OrganisationKind.choices)
+    # Overdue actions owned by the organisation are mailed here; absent: left as it is.
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
 
 
 class _SiteIn(serializers.Serializer):
@@ -203,7 +205,8 @@ def estate_load(*, document: Any) -> EstateReport:
                 report,
                 "organisations",
                 {"code": o["code"]},
-                {"name": o["name"], "kind": o["kind"]},
+                {"name": o["name"], "kind": o["kind"]}
+                | ({"contact_email": o["contact_email"]} if "contact_email" in o else {}),
             )
             for o in data["organisations"]
         }

@@ -21,6 +21,9 @@ class Organisation(models.Model):
     code = models.CharField(max_length=16, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    contact_email = models.EmailField(
+        blank=True, help_text="Where overdue actions owned by the organisation are mailed."
+    )
 
     class Meta:
         ordering = ["code"]

@@ -35,6 +35,8 @@ def panel_events(changed: set[str] | list[str]) -> list[str]:
             events.update({"alerts", f"site-{scope}"})
         elif kind == "virtual_wards":
             events.add("virtual-wards")
+        elif kind == "actions":
+            events.add("actions")
         elif kind == "ambulance_response":
             events.add("ambulance")
     if organisations:

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from apps.actions.selectors import actions_counts
 from apps.beds.choices import BedType
 from apps.beds.models import System
 from apps.beds.selectors import occupancy_by_bed_type, occupancy_by_bed_type_blocks
@@ -50,6 +51,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
             "virtual_wards": virtual_wards["system"],
             "emergency": emergency["system"],
             "opel": escalation["system_opel"],
+            "actions": actions_counts(now=now),
             "ambulance_response": ambulance_response["organisations"],
             # Pooled over every ambulance service: the system's C2 mean (the board's tile).
             "ambulance_response_total": ambulance_response["total"],

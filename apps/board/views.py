@@ -17,6 +17,7 @@ from django.views.decorators.http import condition, require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from apps.accounts.middleware import SESSION_EXPIRED_EVENT, session_expired_response
+from apps.actions.selectors import board_actions_panel
 from apps.ambulance.selectors import crews_waiting_now
 from apps.core.events import broadcaster
 from apps.core.figures import figures_version
@@ -59,6 +60,7 @@ PANELS = {
     "alerts": "alerts-banner",
     "site": "site-tile",
     "tiles": "site-tiles",
+    "actions": "actions-panel",
 }
 
 
@@ -110,8 +112,14 @@ def _board_etag(request) -> str:
 def index(request):
     """The board page; for htmx, only the panel asked for (``?panel=site&code=RWE-LRI``)."""
     now = timezone.now()
-    board = board_build_cached(now=now, detail=True)
     panel = request.GET.get("panel")
+    if request.htmx and panel == "actions":
+        # The actions panel needs none of the board's figures.
+        context = {"actions_panel": board_actions_panel(now=now)}
+        response = render(request, f"board/index.html#{PANELS[panel]}", context)
+        response["Cache-Control"] = "private, no-cache"
+        return response
+    board = board_build_cached(now=now, detail=True)
     if request.htmx and panel in PANELS:
         context = {"board": board}
         if panel == "site":
@@ -126,7 +134,12 @@ def index(request):
         response = render(request, f"board/index.html#{PANELS[panel]}", context)
     else:
         tiles = site_tiles(board["sites"], now=now)
-        context = {"board": board, "tiles": tiles, "crews": crews_panel(now=now)}
+        context = {
+            "board": board,
+            "tiles": tiles,
+            "crews": crews_panel(now=now),
+            "actions_panel": board_actions_panel(now=now),
+        }
         response = render(request, "board/index.html", context)
     # Browsers keep the answer but ask again every time (If-None-Match → 304).
     response["Cache-Control"] = "private, no-cache"

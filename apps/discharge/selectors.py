@@ -6,12 +6,13 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.dateparse import parse_datetime
 
 from apps.beds.choices import S1_KINDS
 from apps.beds.models import Organisation, Site
-from apps.core.localtime import local_day_bounds, local_day_end, local_today
+from apps.core.localtime import local_date, local_day_bounds, local_day_end, local_today
 from apps.sitreps.choices import Outcome, SitrepKind
 from apps.sitreps.models import Submission
 
@@ -30,8 +31,28 @@ from .rules import (
 )
 
 
-class S1DayNotBegun(LookupError):
+class S1NoSuchDay(LookupError):
+    """A day that has no S1 (404); the message says why."""
+
+
+class S1DayNotBegun(S1NoSuchDay):
     """The S1 of a day after today does not exist (404): no projected figures."""
+
+    def __str__(self) -> str:
+        return f"The S1 of {self.args[0].isoformat()} does not exist yet."
+
+
+class S1DayBeforeRecords(S1NoSuchDay):
+    """A day before the earliest time a sitrep may carry (``settings.SCC_SITREP_EARLIEST``)
+    has no S1 (404): no list can exist for it."""
+
+    def __str__(self) -> str:
+        return f"There is no S1 before {s1_first_day().isoformat()}."
+
+
+def s1_first_day() -> date:
+    """The first local day that can have an S1: the day of ``SCC_SITREP_EARLIEST``."""
+    return local_date(datetime.fromisoformat(settings.SCC_SITREP_EARLIEST))
 
 
 # --------------------------------------------------------------------------- lists in force
@@ -138,8 +159,11 @@ def s1_for_day(*, day: date, today: date) -> dict[str, Any]:
     from the stored lists. Adds ``state`` (``S1State``), ``frozen_at`` and, on every row and
     the total, ``lists`` and ``late_lists`` (DOMAIN.md "MOFD and the S1").
 
-    Raises ``S1DayNotBegun`` for a day after ``today`` (local dates).
+    Raises ``S1DayNotBegun`` for a day after ``today`` (local dates), ``S1DayBeforeRecords``
+    for a day before ``s1_first_day()``.
     """
+    if day < s1_first_day():
+        raise S1DayBeforeRecords(day)
     frozen = S1Frozen.objects.filter(date=day).first() if day < today else None
     state = s1_state(day=day, today=today, frozen=frozen is not None)
     if state is None:

@@ -19,7 +19,7 @@ from .choices import MofdSort
 from .exports import s1_csv, s1_state_text, s1_xlsx
 from .forms import MofdPatientFilter, S1DayForm
 from .rules import days_mofd, nhs_number_display, plan_status
-from .selectors import S1DayNotBegun, mofd_patients_current, s1_for_day
+from .selectors import S1NoSuchDay, mofd_patients_current, s1_first_day, s1_for_day
 
 PAGE_SIZE = 50
 # Roles that work with identifiable patients (discharge hub, managers); others see masked.
@@ -37,11 +37,12 @@ def _title(day: date) -> str:
 
 
 def _s1(day: date, today: date) -> dict:
-    """The served S1 of ``day``; a day after today has none (404, no projected figures)."""
+    """The served S1 of ``day``; a day after today (no projected figures) or before the first
+    day a list can have has none (404)."""
     try:
         return s1_for_day(day=day, today=today)
-    except S1DayNotBegun:
-        raise Http404(f"The S1 of {day.isoformat()} does not exist yet.") from None
+    except S1NoSuchDay as exc:
+        raise Http404(str(exc)) from None
 
 
 @require_GET
@@ -76,7 +77,7 @@ def s1_page(request, day: date):
             "title": _title(day),
             "day": day,
             "today": today,
-            "previous_day": day - timedelta(days=1),
+            "previous_day": day - timedelta(days=1) if day > s1_first_day() else None,
             "next_day": day + timedelta(days=1) if day < today else None,
             "picker": S1DayForm(initial={"date": day}, today=today),
             "nav": "s1",

@@ -61,7 +61,11 @@ class EscalationRule(models.Model):
                         scope_kind=ScopeKind.SITE,
                     )
                     | Q(
-                        code__in=[RuleCode.MOFD_P1_P3, RuleCode.CAT2_MEAN],
+                        code__in=[
+                            RuleCode.MOFD_P1_P3,
+                            RuleCode.CAT2_MEAN,
+                            RuleCode.ACTION_OVERDUE,
+                        ],
                         scope_kind=ScopeKind.ORGANISATION,
                     )
                     | Q(code=RuleCode.VW_UTILISATION, scope_kind=ScopeKind.SYSTEM)

@@ -45,6 +45,8 @@ class OrganisationFigures:
     mofd_p1_p3: int | None = None
     # Occupied adult G&A beds over the organisation's sites that have reported.
     occupied_ga_adult: int | None = None
+    # Open actions it owns that are past due now (apps/actions).
+    actions_overdue: int = 0
     # An ambulance service's Category 2 mean response today, minutes (None: no response yet).
     cat2_mean_min: float | None = None
     is_ambulance: bool = False
@@ -318,6 +320,10 @@ def _mofd_p1_p3(figures, now, opel):
     ]
 
 
+def _action_overdue(figures, now, opel):
+    return [(o.code, o.actions_overdue) for o in figures.organisations]
+
+
 def _vw_utilisation(figures, now, opel):
     pct = figures.system.vw_utilisation_pct
     return [] if pct is None else [(SYSTEM_SCOPE, pct)]
@@ -370,6 +376,9 @@ RULE_DEFINITIONS: dict[str, RuleDefinition] = {
     ),
     RuleCode.ED_TWELVE_HOUR: RuleDefinition(
         ScopeKind.SITE, AT_LEAST, "patients in the ED over 12 h", "", _ed_twelve_hour
+    ),
+    RuleCode.ACTION_OVERDUE: RuleDefinition(
+        ScopeKind.ORGANISATION, AT_LEAST, "open actions past due", "", _action_overdue
     ),
     RuleCode.CAT2_MEAN: RuleDefinition(
         ScopeKind.ORGANISATION, ABOVE, "C2 mean response today", " min", _cat2_mean

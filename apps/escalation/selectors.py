@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 
+from apps.actions.selectors import overdue_by_organisation
 from apps.ambulance.response_selectors import board_ambulance_response
 from apps.ambulance.selectors import board_handovers
 from apps.beds.choices import OrganisationKind
@@ -47,6 +49,7 @@ def figures_build(
     mofd: Mapping[str, Any],
     virtual_wards: Mapping[str, Any],
     emergency: Mapping[str, Any] | None = None,
+    actions_overdue: Mapping[str, int] | None = None,
     ambulance_response: Mapping[str, Any] | None = None,
 ) -> Figures:
     """Turn the apps' board blocks (keyed by site / organisation id) into rule figures.
@@ -97,6 +100,7 @@ def figures_build(
                 mofd_total=block["total"] if block else None,
                 mofd_p1_p3=sum(by_pathway[p] for p in MOFD_P1_P3) if by_pathway else None,
                 occupied_ga_adult=occupied_by_org.get(organisation.pk),
+                actions_overdue=(actions_overdue or {}).get(organisation.code, 0),
                 cat2_mean_min=None
                 if cat2_mean_s.get(organisation.code) is None
                 else cat2_mean_s[organisation.code] / 60,
@@ -200,7 +204,15 @@ def whole_system(*, now: datetime, occupancy_by_type: Mapping[int, Any] | None =
 
 def escalation_figures(*, now: datetime) -> Figures:
     """Everything the rules look at, now, in a fixed number of queries."""
-    return whole_system(now=now).figures
+    figures = whole_system(now=now).figures
+    # Open actions past due, per owner (the action_overdue rule); the board has no use for it.
+    overdue = overdue_by_organisation(now=now)
+    return replace(
+        figures,
+        organisations=tuple(
+            replace(o, actions_overdue=overdue.get(o.code, 0)) for o in figures.organisations
+        ),
+    )
 
 
 def rule_specs() -> list[RuleSpec]:

@@ -160,6 +160,33 @@ def test_shape_errors_name_the_item(ambulance, t0):
     assert "twice" not in str(response.json()) and "2 times" in str(response.json())
 
 
+def test_times_near_year_one_are_a_400_naming_the_item_not_a_500(ambulance, t0):
+    # "0001-01-01T00:00:00+14:00" cannot even be turned into UTC, and a stored year-1 time
+    # would break every page that shows it in local time: refused at the door.
+    response = ambulance.post(
+        URL,
+        {
+            "incidents": [
+                item("RX9-1", connected=t0),
+                {
+                    "incident": "RX9-2",
+                    "category": 2,
+                    "call_connected_at": "0001-01-01T00:00:00+14:00",
+                },
+                {"incident": "RX9-3", "category": 1, "call_connected_at": "0001-01-01T00:00:00Z"},
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    errors = response.json()["incidents"]
+    assert set(errors) == {"1", "2"} and "before 2000" in errors["1"]["call_connected_at"][0]
+    body = {"level": 1, "declared_at": "0001-01-01T00:00:10+00:00"}
+    response = ambulance.post(REAP, body, format="json")
+    assert response.status_code == 400 and "declared_at" in response.json()
+    assert not Incident.objects.exists() and not ReapDeclaration.objects.exists()
+
+
 def test_reap_is_declared_and_corrected_by_its_natural_key(ambulance, t0):
     body = {"level": 3, "declared_at": iso(t0)}
     response = ambulance.post(REAP, body, format="json")
@@ -249,6 +276,14 @@ def test_the_schema_documents_the_endpoints(scc_client):
     assert "/api/v1/sitreps/reap/" in schema["paths"]
     daily = schema["paths"]["/api/v1/ambulance/response/daily/"]["get"]
     assert daily["responses"]["200"]["content"]["application/json"]["examples"]
+    # What is refused is described: the batch size and the bounds of every time.
+    shapes = schema["components"]["schemas"]
+    assert "5,000" in shapes["IncidentsInRequest"]["properties"]["incidents"]["description"]
+    at_scene = shapes["IncidentInRequest"]["properties"]["at_scene_at"]["description"]
+    assert at_scene.startswith("Clock stop.") and "not before 2000-01-01" in at_scene
+    assert "5 minutes in the future" in at_scene
+    reap = shapes["ReapInRequest"]["properties"]["declared_at"]["description"]
+    assert "not before 2000-01-01" in reap
 
 
 def test_the_sql_centile_is_the_nearest_rank_where_a_float_product_would_miss(ambulance, t0):

@@ -104,3 +104,19 @@ def test_the_demo_estate_loads(settings):
     }
     assert VirtualWard.objects.count() == 13
     assert Organisation.objects.filter(code="OOA", kind="out_of_area").exists()
+
+
+def test_an_organisation_may_give_a_contact_email_for_overdue_actions(tmp_path, capsys):
+    document = copy.deepcopy(SMALL_ESTATE)
+    document["organisations"][0]["contact_email"] = "uhl-site@nhs.test"
+    call_command("load_estate", _write(tmp_path, document))
+    assert Organisation.objects.get(code="RWE").contact_email == "uhl-site@nhs.test"
+    capsys.readouterr()
+    call_command("load_estate", _write(tmp_path, document))
+    assert capsys.readouterr().out.strip() == "Estate unchanged."
+    # A file that does not mention it leaves it as it is.
+    call_command("load_estate", _write(tmp_path, SMALL_ESTATE))
+    assert Organisation.objects.get(code="RWE").contact_email == "uhl-site@nhs.test"
+    document["organisations"][0]["contact_email"] = "not an address"
+    with pytest.raises(CommandError, match="contact_email"):
+        call_command("load_estate", _write(tmp_path, document))

@@ -28,6 +28,9 @@ def test_every_endpoint_the_guide_names_exists():
         concrete = re.sub(r"<[^>]+>", "RWE-LRI", path).replace(
             "RWE-LRI/acknowledge", "1/acknowledge"
         )
+        # Calls and actions are numbered.
+        for numbered in ("/calls/", "/actions/"):
+            concrete = concrete.replace(f"{numbered}RWE-LRI/", f"{numbered}1/")
         try:
             resolve(concrete)
         except Resolver404:

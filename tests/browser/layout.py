@@ -31,6 +31,7 @@ PAGES = (
     Page("/virtual-wards/", "virtual wards"),
     Page("/emergency/", "emergency departments", open="details summary"),
     Page("/s1/{today}/", "S1"),
+    Page("/ambulance/", "ambulance response"),
 )
 
 # Returns what is wrong: the page wider than the window, and elements drawn outside the window

@@ -51,3 +51,18 @@ def test_the_checks_catch_a_page_wider_than_the_window(chromium, live):
     assert any(p.startswith("page is") for p in problems)
     assert any("too wide" in p for p in problems)
     context.close()
+
+
+def test_a_long_unbroken_site_name_wraps_inside_its_tile_at_390(chromium, live):
+    """An estate name with no spaces (e.g. a pasted URL) pushed the tile's OPEL pill out of
+    the window on a phone (the page was 439 px wide at 390)."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    login(page, live, "manager", "manager-demo-pass")
+    page.goto(live.url + "/")
+    page.evaluate(
+        "() => { document.querySelector('.tile-head h3 a').textContent ="
+        ' \'=HYPERLINK("http://127.0.0.1:9/a-very-long-address","Click")\'; }'
+    )
+    assert page.evaluate(LAYOUT_PROBLEMS_JS) == []
+    context.close()

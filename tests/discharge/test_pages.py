@@ -97,6 +97,22 @@ def test_an_impossible_date_is_404(manager_client, estate):
     assert manager_client.get("/exports/s1/2026-02-30.csv").status_code == 404
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "0001-01-02", "1999-12-31"])
+def test_a_day_before_any_list_can_exist_is_404_not_a_500(manager_client, estate, day):
+    # Year 1 overflowed the date arithmetic (the day before, 7 and 21 days before): 500s.
+    for url in (f"/s1/{day}/", f"/exports/s1/{day}.csv", f"/exports/s1/{day}.xlsx"):
+        response = manager_client.get(url)
+        assert response.status_code == 404, url
+    api = manager_client.get("/api/v1/s1/", {"date": day})
+    assert api.status_code == 404 and "2000-01-01" in api.json()["detail"]
+
+
+def test_the_first_s1_day_has_no_previous_link(manager_client, estate):
+    html = manager_client.get("/s1/2000-01-01/").content.decode()
+    assert 'id="s1-previous"' not in html and "s1-next" in html
+    assert 'id="s1-previous"' in manager_client.get("/s1/2000-01-02/").content.decode()
+
+
 def test_the_printable_s1_is_a4_landscape(manager_client, seed):
     response = manager_client.get("/s1/2023-04-26/")
     assert response.status_code == 200

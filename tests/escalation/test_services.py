@@ -54,6 +54,7 @@ def test_the_default_rules_are_loaded():
         "stale_bed_sitrep": ("site", 4, 8, True),
         "ed_four_hour": ("site", 76, 60, True),
         "ed_twelve_hour": ("site", 1, 5, True),
+        "action_overdue": ("organisation", 1, None, True),
         "cat2_mean": ("organisation", 30, 60, True),
     }
 
@@ -415,6 +416,7 @@ def test_every_rule_has_its_deadband_by_code():
         "cat2_mean": 2,  # added by a later migration: its default comes by its code
         "ed_four_hour": 2,  # so are the ED rules
         "ed_twelve_hour": 1,
+        "action_overdue": 1,
     }
 
 

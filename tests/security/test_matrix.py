@@ -151,6 +151,8 @@ API_READS = [
     "/api/v1/handovers/daily/",
     "/api/v1/feeds/",
     "/api/v1/alerts/",
+    "/api/v1/calls/",
+    "/api/v1/actions/",
 ]
 PUBLIC_API = ["/api/v1/schema/", "/api/v1/docs/"]
 
@@ -310,6 +312,24 @@ def test_alert_acknowledge(world, persona):
     assert (alert.acknowledged_at is not None) == (response.status_code == 200)
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_action_create(world, persona):
+    from apps.actions.models import Action
+
+    due = (world["now"] + timedelta(hours=2)).isoformat()
+    body = {
+        "text": "Open beds",
+        "owner_organisation": "RWE",
+        "owner_name": "Site manager",
+        "due_at": due,
+        "scope": "RWE-LRI",
+    }
+    response = client_for(persona).post("/api/v1/actions/", body, format="json")
+    expected = expected_acknowledge(persona)
+    assert response.status_code == (201 if expected == 200 else expected), response.content
+    assert Action.objects.exists() == (response.status_code == 201)
+
+
 # --------------------------------------------------------------------------- pages
 
 TODAY = "{today}"
@@ -323,8 +343,16 @@ PAGES = [
     f"/exports/s1/{TODAY}.csv",
     f"/exports/s1/{TODAY}.xlsx",
     "/admin/",
+    "/calls/",
+    "/actions/",
+    "/exports/actions.csv",
 ]
-EXPORTS = {f"/s1/{TODAY}/", f"/exports/s1/{TODAY}.csv", f"/exports/s1/{TODAY}.xlsx"}
+EXPORTS = {
+    f"/s1/{TODAY}/",
+    f"/exports/s1/{TODAY}.csv",
+    f"/exports/s1/{TODAY}.xlsx",
+    "/exports/actions.csv",
+}
 NOT_YET_BUILT = {"/sites/RWE-LRI/"}
 
 

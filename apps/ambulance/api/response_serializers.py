@@ -53,7 +53,12 @@ class IncidentIn(serializers.Serializer):
 
 
 class IncidentsIn(serializers.Serializer):
-    incidents = IncidentIn(many=True, allow_empty=False, max_length=5000)
+    incidents = IncidentIn(
+        many=True,
+        allow_empty=False,
+        max_length=5000,
+        help_text="1 to 5,000 incidents per post (an empty or longer list: 400).",
+    )
 
 
 class IncidentsAcceptedOut(serializers.Serializer):

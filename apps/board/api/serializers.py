@@ -8,6 +8,13 @@ from apps.emergency.api.serializers import EmergencyLiveOut
 from apps.virtualwards.api.serializers import VirtualWardOut, VirtualWardsSystemOut
 
 
+class BoardActionsOut(serializers.Serializer):
+    """Open actions, and those of them past due now (DOMAIN.md "System calls and actions")."""
+
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
 class BoardSystemOut(serializers.Serializer):
     code = serializers.CharField(allow_null=True)
     name = serializers.CharField(allow_null=True)
@@ -22,6 +29,7 @@ class BoardSystemOut(serializers.Serializer):
         "the longest); null when no site reports ED attendances.",
     )
     opel = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
+    actions = BoardActionsOut()
     ambulance_response = ServiceResponseOut(many=True)
     ambulance_response_total = CategoriesOut(
         help_text="Today's response figures pooled over every ambulance service."

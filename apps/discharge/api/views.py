@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from apps.core.localtime import local_today
 
-from ..selectors import S1DayNotBegun, s1_for_day
+from ..selectors import S1NoSuchDay, s1_for_day
 from .serializers import S1Out
 
 
@@ -34,7 +34,10 @@ class S1View(APIView):
         responses={
             200: S1Out,
             400: OpenApiResponse(description="Bad date (names `date`)."),
-            404: OpenApiResponse(description="A date after today (Europe/London)."),
+            404: OpenApiResponse(
+                description="A date after today (Europe/London), or before 2000-01-01 "
+                "(the earliest time a sitrep may carry)."
+            ),
         },
         tags=["discharge"],
     )
@@ -45,6 +48,6 @@ class S1View(APIView):
         day: date = query.validated_data.get("date") or today
         try:
             s1 = s1_for_day(day=day, today=today)
-        except S1DayNotBegun:
-            raise NotFound(f"The S1 of {day.isoformat()} does not exist yet.") from None
+        except S1NoSuchDay as exc:
+            raise NotFound(str(exc)) from None
         return Response(S1Out(s1).data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
@@ -15,7 +16,17 @@ import httpx
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from apps.accounts.models import ApiKey
+from apps.accounts.models import ApiKey, User
+from apps.actions.models import Action, SystemCall
+from apps.actions.opel import organisation_opels
+from apps.actions.selectors import declaring_organisations
+from apps.actions.services import (
+    ActionNotOpen,
+    DeclarationIn,
+    action_create,
+    action_done,
+    call_start,
+)
 from apps.beds.models import Organisation, Site, Ward
 from apps.feeds.choices import FeedFormat
 from apps.feeds.models import Feed
@@ -25,7 +36,14 @@ from apps.virtualwards.models import VirtualWard
 from demo.emergency import SITE as ED_SITE
 from demo.emergency import FrontDoor
 from demo.response import ResponseSim, crews_waiting
-from demo.simulator import MOFD_TARGET, World
+from demo.simulator import (
+    CALL_ACTIONS,
+    COMPLETED_BEFORE_DUE,
+    MOFD_TARGET,
+    NEVER_COMPLETED,
+    World,
+    calls_due,
+)
 
 logger = logging.getLogger("scc.simulator")
 KEY_NAME = "demo simulator"
@@ -74,6 +92,8 @@ def ed_fullness(world: World) -> float:
 
 # EMAS's 999 incidents and its REAP level (re-judged every quarter hour).
 EVERY |= {"incidents": 30, "reap": 900}
+# The SCC's routine system calls are checked for each minute.
+EVERY |= {"calls": 60}
 
 
 def load_world() -> World:
@@ -139,6 +159,66 @@ def start_demo_feed(world: World) -> str:
     return url
 
 
+def _declarations(now):
+    computed = organisation_opels(now=now)
+    return [
+        DeclarationIn(organisation=o.code, opel=computed.get(o.code), comment="")
+        for o in declaring_organisations()
+    ]
+
+
+def hold_due_calls(now) -> int:
+    """The SCC's routine calls (08:30, 13:00, 16:30 local) with their actions, as staff would
+    record them through the pages; at start, today's calls already past are held backdated.
+    Calls are staff work, not a provider's sitrep, so they go through the services directly."""
+    user = User.objects.filter(username="scc").first()
+    if user is None:
+        return 0
+    held = set(SystemCall.objects.filter(started_by=user).values_list("started_at", flat=True))
+    due = calls_due(now, held)
+    for moment in due:
+        call = call_start(
+            user=user,
+            kind="routine",
+            chair="SCC duty manager",
+            notes="Routine system call (demo).",
+            declarations=_declarations(moment),
+            now=moment,
+        )
+        local = moment.astimezone(timezone.get_default_timezone()).time()
+        for text, owner, owner_name, scope, minutes in CALL_ACTIONS[local]:
+            action_create(
+                user=user,
+                text=text,
+                owner_organisation=owner,
+                owner_name=owner_name,
+                due_at=moment + timedelta(minutes=minutes),
+                scope=scope,
+                call_id=call.pk,
+                now=moment,
+            )
+    return len(due)
+
+
+def complete_due_actions(now) -> int:
+    """Providers report their actions done a little before due, all but the one left overdue."""
+    user = User.objects.filter(username="scc").first()
+    ending = Action.objects.filter(
+        created_by=user, status="open", due_at__lte=now + COMPLETED_BEFORE_DUE
+    ).exclude(text=NEVER_COMPLETED)
+    completed = 0
+    for action in ending:
+        with contextlib.suppress(ActionNotOpen):
+            action_done(
+                action_id=action.pk,
+                user=user,
+                note="Done (reported on the next call).",
+                now=min(now, action.due_at - COMPLETED_BEFORE_DUE),
+            )
+            completed += 1
+    return completed
+
+
 def issue_keys(codes: set[str]) -> dict[str, str]:
     """Fresh keys each start; the previous run's are revoked so none linger usable."""
     ApiKey.objects.filter(name=KEY_NAME, revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -147,6 +227,27 @@ def issue_keys(codes: set[str]) -> dict[str, str]:
         _key, plain = ApiKey.issue(organisation=org, name=KEY_NAME)
         keys[org.code] = plain
     return keys
+
+
+def web_wait(client: httpx.Client, stopping: list, *, seconds: float = 120) -> None:
+    """Wait (up to ``seconds``) until the web answers, so the start-up posts are not lost."""
+    deadline = time.monotonic() + seconds
+    while not stopping and time.monotonic() < deadline:
+        try:
+            client.get("/accounts/login/")
+            return
+        except httpx.HTTPError:
+            time.sleep(0.5)
+
+
+def incidents_today(client: httpx.Client, key: str) -> int:
+    """Incidents with a clock stop today already held (a restart then skips the backfill)."""
+    response = client.get(
+        "/api/v1/ambulance/response/daily/", headers={"Authorization": f"Api-Key {key}"}
+    )
+    response.raise_for_status()
+    categories = response.json()["total"]["categories"]
+    return sum(figures["incidents"] for figures in categories.values())
 
 
 class Command(BaseCommand):
@@ -173,7 +274,8 @@ class Command(BaseCommand):
         previous_handovers = timezone.now() - timedelta(minutes=30)
         front_door, ed_since = front_door_start(world, timezone.now())
 
-        def post(org: str, path: str, body: dict) -> None:
+        def post(org: str, path: str, body: dict) -> bool:
+            """Post a sitrep; ``True`` when it was accepted (201)."""
             response = client.post(
                 path, json=body, headers={"Authorization": f"Api-Key {keys[org]}"}
             )
@@ -181,16 +283,24 @@ class Command(BaseCommand):
                 logger.warning(
                     "%s %s → %s %s", org, path, response.status_code, response.text[:500]
                 )
+            return response.status_code == 201
 
         self.stdout.write(f"simulator posting to {url}")
-        emas = ResponseSim()
         previous_calls = timezone.now()
+        # A new run's incident numbers: a restart never merges into the last run's incidents.
+        emas = ResponseSim(run=f"{previous_calls:%Y%m%d%H%M%S}")
+        world.incident_prefix = f"RX9-H{previous_calls:%Y%m%d%H%M%S}"
         try:
-            for body in emas.backfill(previous_calls):
-                post("RX9", "/api/v1/sitreps/incidents/", body)
-            # A quieter spell three days ago, so the REAP history has more than today.
-            earlier = (previous_calls - timedelta(days=3)).replace(microsecond=0)
-            post("RX9", "/api/v1/sitreps/reap/", {"level": 3, "declared_at": earlier.isoformat()})
+            web_wait(client, stopping)
+            if not incidents_today(client, keys["RX9"]):
+                bodies = emas.backfill(previous_calls)
+                if all([post("RX9", "/api/v1/sitreps/incidents/", body) for body in bodies]):
+                    emas.confirm()
+                # A quieter spell three days ago, so the REAP history has more than today.
+                earlier = (previous_calls - timedelta(days=3)).replace(microsecond=0)
+                post(
+                    "RX9", "/api/v1/sitreps/reap/", {"level": 3, "declared_at": earlier.isoformat()}
+                )
         except httpx.HTTPError as exc:
             logger.warning("simulator: incidents backfill not posted: %s", exc)
         while not stopping:
@@ -225,8 +335,10 @@ class Command(BaseCommand):
                     lri = crews_waiting(world.incidents.values(), site="RWE-LRI", now=now)
                     emas.calls_between(previous_calls, now, waiting_at_lri=lri)
                     previous_calls = now
-                    if body := emas.batch(now):
-                        post("RX9", "/api/v1/sitreps/incidents/", body)
+                    if (body := emas.batch(now)) and post(
+                        "RX9", "/api/v1/sitreps/incidents/", body
+                    ):
+                        emas.confirm()
                     last["incidents"] = time.monotonic()
                 if time.monotonic() - last.get("reap", -1e9) >= EVERY["reap"]:
                     lri = crews_waiting(world.incidents.values(), site="RWE-LRI", now=now)
@@ -247,6 +359,14 @@ class Command(BaseCommand):
                     last["virtual_wards"] = time.monotonic()
             except httpx.HTTPError as exc:
                 logger.warning("simulator: %s (web not ready?)", exc)
+            # Calls start once the providers' first sitreps are in, so that their figures are.
+            if "discharge" in last and time.monotonic() - last.get("calls", -1e9) >= EVERY["calls"]:
+                last["calls"] = time.monotonic()
+                try:
+                    hold_due_calls(now)
+                    complete_due_actions(now)
+                except Exception:
+                    logger.exception("simulator: system calls")
             if once:
                 break
             for _ in range(10):

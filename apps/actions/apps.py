@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ActionsConfig(AppConfig):
+    name = "apps.actions"
+    verbose_name = "System calls and actions"
