@@ -21,7 +21,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # this machine.
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,[::1]")
 
-ORDER = ["national", "beds", "handovers", "s1", "virtualwards"]
+ORDER = ["national", "beds", "handovers", "s1", "virtualwards", "forecasts"]
 # ``national`` measures the bed apply, the board at national scale and the S1 exports itself,
 # so the default run leaves out the targets it covers (each still runs by name).
 DEFAULT = ["national", "handovers", "virtualwards", "escalation", "ambulance"]

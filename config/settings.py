@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -121,6 +122,7 @@ INSTALLED_APPS = [
     "apps.sitreps",
     "apps.feeds",
     "apps.escalation",
+    "apps.forecasts",
     "apps.actions",
     "apps.board",
 ]
@@ -286,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15.0,
         "options": {"expires": 14},
     },
+    # Forecasts and their backtests, fitted in the worker at 02:00 local (CELERY_TIMEZONE).
+    "forecasts-nightly": {
+        "task": "apps.forecasts.tasks.run_forecasts",
+        "schedule": crontab(hour=2, minute=0),
+    },
     # Waits and sitrep ages grow with no new data, so the rules run on the clock too.
     "escalation-evaluate-alerts": {
         "task": "apps.escalation.tasks.evaluate_alerts",
@@ -320,6 +327,10 @@ SCC_RECOMPUTE_SPACING_S = float(os.environ.get("SCC_RECOMPUTE_SPACING_S", "1"))
 # Alert evaluations after changes start at least this far apart (each covers the whole system).
 SCC_ALERT_EVALUATION_SPACING_S = float(os.environ.get("SCC_ALERT_EVALUATION_SPACING_S", "1"))
 SCC_SITREP_MAX_FUTURE_MINUTES = 5
+# Worker slots the nightly forecast run may take at once (chains of chunk tasks).
+SCC_FORECAST_CHAINS = int(os.environ.get("SCC_FORECAST_CHAINS", "2"))
+# Niceness of the processes `forecasts_run --workers N` forks (they yield to the web and worker).
+SCC_FORECAST_NICE = int(os.environ.get("SCC_FORECAST_NICE", "10"))
 # A sitrep time before this is refused (400): a typo such as year 0001 otherwise ends up in
 # pages that cannot show it.
 SCC_SITREP_EARLIEST = "2000-01-01T00:00:00+00:00"

@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("apps.emergency.api.urls")),
     path("", include("apps.feeds.api.urls")),
     path("", include("apps.escalation.api.urls")),
+    path("", include("apps.forecasts.api.urls")),
     path("", include("apps.actions.api.urls")),
 ]
 
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("apps.virtualwards.urls")),
     path("", include("apps.emergency.urls")),
     path("", include("apps.escalation.urls")),
+    path("", include("apps.forecasts.urls")),
     path("", include("apps.actions.urls")),
 ]
 

@@ -151,6 +151,8 @@ API_READS = [
     "/api/v1/handovers/daily/",
     "/api/v1/feeds/",
     "/api/v1/alerts/",
+    "/api/v1/forecasts/?series=ed_attendances",
+    "/api/v1/forecasts/beds/",
     "/api/v1/calls/",
     "/api/v1/actions/",
 ]
@@ -339,6 +341,7 @@ PAGES = [
     "/discharge/",
     "/virtual-wards/",
     "/alerts/",
+    "/forecasts/",
     f"/s1/{TODAY}/",
     f"/exports/s1/{TODAY}.csv",
     f"/exports/s1/{TODAY}.xlsx",

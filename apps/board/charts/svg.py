@@ -289,3 +289,115 @@ def bar_chart(
         y_label=y_label,
         body=body,
     )
+
+
+def _band_path(
+    xs: Sequence[float],
+    lo: Sequence[float],
+    hi: Sequence[float],
+    *,
+    x_domain: tuple[float, float],
+    y_domain: tuple[float, float],
+    box: Box,
+) -> str:
+    """A closed area between two lines over the same x values (upper edge left to right,
+    lower edge back)."""
+    sx, sy = (box.x0, box.x1), (box.y0, box.y1)
+    upper = [(scale(x, x_domain, sx), scale(y, y_domain, sy)) for x, y in zip(xs, hi, strict=True)]
+    lower = [(scale(x, x_domain, sx), scale(y, y_domain, sy)) for x, y in zip(xs, lo, strict=True)]
+    points = upper + lower[::-1]
+    return "M" + "L".join(f"{_n(px)} {_n(py)}" for px, py in points) + "Z"
+
+
+def _polyline(
+    points: Sequence[Point],
+    *,
+    x_domain: tuple[float, float],
+    y_domain: tuple[float, float],
+    box: Box,
+) -> str:
+    """Straight segments between points in x order; ``None`` breaks the line."""
+    sx, sy = (box.x0, box.x1), (box.y0, box.y1)
+    commands, drawing = [], False
+    for x, y in points:
+        if y is None:
+            drawing = False
+            continue
+        px, py = _n(scale(x, x_domain, sx)), _n(scale(y, y_domain, sy))
+        commands.append(f"{'L' if drawing else 'M'}{px} {py}")
+        drawing = True
+    return "".join(commands)
+
+
+@dataclass(frozen=True)
+class FanDay:
+    """One forecast day for a fan chart: x (e.g. a day number) and the bands."""
+
+    x: float
+    mean: float
+    lo50: float
+    hi50: float
+    lo95: float
+    hi95: float
+
+
+def fan_chart(
+    history: Sequence[Point],
+    forecast: Sequence[FanDay],
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    x_domain: tuple[float, float],
+    y_domain: tuple[float, float],
+    x_ticks: Sequence[Tick] = (),
+    y_ticks: Sequence[Tick] = (),
+    x_label: str = "",
+    y_label: str = "",
+    reference: tuple[float, str] | None = None,
+    box: Box = DEFAULT_BOX,
+) -> SafeString:
+    """History as a solid line, then the forecast: the 95% band, the 50% band inside it and
+    the mean as a dashed line, joined to the last known value. Optional dashed reference line
+    (e.g. the beds at 92%)."""
+    body = []
+    if forecast:
+        xs = [d.x for d in forecast]
+        for name, lo, hi in (
+            ("chart-band95", [d.lo95 for d in forecast], [d.hi95 for d in forecast]),
+            ("chart-band50", [d.lo50 for d in forecast], [d.hi50 for d in forecast]),
+        ):
+            path = _band_path(xs, lo, hi, x_domain=x_domain, y_domain=y_domain, box=box)
+            body.append(f'<path class="{name}" d="{path}" aria-hidden="true"/>')
+    if reference is not None:
+        value, label = reference
+        y = _n(scale(value, y_domain, (box.y0, box.y1)))
+        body.append(
+            f'<line class="chart-ref" x1="{_n(box.x0)}" x2="{_n(box.x1)}" y1="{y}" y2="{y}" '
+            'aria-hidden="true"/>'
+        )
+        body.append(
+            f'<text class="chart-ref-label" x="{_n(box.x0 + 4)}" y="{_n(float(y) - 5)}" '
+            f'aria-hidden="true">{escape(label)}</text>'
+        )
+    path = _polyline(history, x_domain=x_domain, y_domain=y_domain, box=box)
+    if path:
+        body.append(f'<path class="chart-line" d="{path}" aria-hidden="true"/>')
+    if forecast:
+        known = [(x, y) for x, y in history if y is not None]
+        mean_points: list[Point] = [*known[-1:], *((d.x, d.mean) for d in forecast)]
+        path = _polyline(mean_points, x_domain=x_domain, y_domain=y_domain, box=box)
+        body.append(f'<path class="chart-mean" d="{path}" aria-hidden="true"/>')
+    return _frame(
+        box=box,
+        chart_id=chart_id,
+        title=title,
+        desc=desc,
+        x_ticks=x_ticks,
+        y_ticks=y_ticks,
+        x_domain=x_domain,
+        y_domain=y_domain,
+        x_label=x_label,
+        y_label=y_label,
+        body=body,
+    )

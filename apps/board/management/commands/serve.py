@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from apps.accounts.choices import Role
 from apps.accounts.models import User
@@ -22,6 +24,17 @@ DEMO_USERS = [
     ("manager", Role.MANAGER, "manager-demo-pass"),
     ("admin", Role.ADMIN, "admin-demo-pass"),
 ]
+
+
+def _demo_history() -> None:
+    """Two years of LLR daily history up to yesterday (fixed seed), imported like any file."""
+    from apps.core.localtime import local_today
+    from demo.history import history_csv, history_rows
+
+    yesterday = local_today(timezone.now()) - timedelta(days=1)
+    path = data_dir() / "demo-history.csv"
+    path.write_text(history_csv(history_rows(end=yesterday)))
+    call_command("load_history", str(path))
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -72,6 +85,7 @@ class Command(BaseCommand):
             for username, role, password in DEMO_USERS:
                 if not User.objects.filter(username=username).exists():
                     user_create(username=username, role=role, password=password)
+            _demo_history()
 
         root = data_dir()
         env = {
@@ -149,4 +163,9 @@ class Command(BaseCommand):
             for username, role, password in DEMO_USERS:
                 self.stdout.write(f"    {username:8} / {password:18} ({role.label})")
         self.stdout.write("  Ctrl-C stops everything.\n")
+        if demo:
+            # Fitted by the worker as soon as it starts, so the demo's forecasts show at once.
+            from apps.forecasts.tasks import run_forecasts
+
+            run_forecasts.delay()
         Supervisor(programs, env).run()
