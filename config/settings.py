@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "apps.ambulance",
     "apps.discharge",
     "apps.virtualwards",
+    "apps.emergency",
     "apps.plan",
     "apps.sitreps",
     "apps.feeds",
@@ -280,6 +281,8 @@ CELERY_BEAT_SCHEDULE = {
     "discharge-freeze-s1": {"task": "apps.discharge.tasks.freeze_s1", "schedule": 300.0},
     # Lost handover time accrues while crews wait, with no new data (apps/ambulance).
     "handovers-live-waits": {"task": "apps.ambulance.tasks.refresh_live_waits", "schedule": 60.0},
+    # Minutes in the ED and DTA waits accrue with no new data (apps/emergency).
+    "emergency-live-waits": {"task": "apps.emergency.tasks.refresh_live_waits", "schedule": 60.0},
     # Claims the feeds that are due and queues one pull each; a late beat message is dropped.
     "feeds-pull-due": {
         "task": "apps.feeds.tasks.pull_due_feeds",
@@ -355,7 +358,12 @@ SCC_OPEL_THRESHOLDS = {
     "mean_handover_min": (15, 30, 60),
     "escalation_pct": (2, 5, 10),
     "mofd_pct": (10, 15, 20),
+    # Lower is worse: the upper bounds of levels 1, 2 and 3 (≥ 76 is 1, < 60 is 4).
+    "ed_four_hour_pct": (76, 70, 60),
+    "ed_over_12h_pct": (2, 5, 10),
 }
+# DOMAIN.md: the four-hour standard (the 2023/24 ambition), shown against ED performance.
+SCC_ED_FOUR_HOUR_STANDARD_PCT = 76
 # National ambitions for virtual wards (NHS England, 2022/23 to 2023/24): utilisation (%)
 # and capacity per 100,000 population (low, high).
 SCC_VW_UTILISATION_AMBITION_PCT = 80

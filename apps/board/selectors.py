@@ -36,6 +36,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
     occupancy, handovers = whole.occupancy, whole.handovers
     mofd, virtual_wards = whole.mofd, whole.virtual_wards
     ambulance_response = whole.ambulance_response
+    emergency = whole.emergency
     escalation = board_escalation(now=now, figures=whole.figures)
     system = System.objects.first()
     board = {
@@ -48,6 +49,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
             "handovers": handovers["system"],
             "mofd": mofd["system"],
             "virtual_wards": virtual_wards["system"],
+            "emergency": emergency["system"],
             "opel": escalation["system_opel"],
             "actions": actions_counts(now=now),
             "ambulance_response": ambulance_response["organisations"],
@@ -65,6 +67,7 @@ def board_build(*, now: datetime, detail: bool = False) -> dict[str, Any]:
                 # have no adult G&A, and figures of their own.
                 "occupancy_by_bed_type": by_type_blocks.get(site.pk, {}),
                 "handovers": handovers["sites"].get(site.pk),
+                "emergency": emergency["sites"].get(site.pk),
                 "opel": escalation["site_opel"].get(site.code),
                 "open_alerts": escalation["open_alerts_by_scope"].get(site.code, 0),
             }

@@ -40,6 +40,7 @@ from apps.core.localtime import local_date
 from apps.discharge.choices import Pathway
 from apps.discharge.rules import days_mofd, long_waits, nhs_number_display, plan_status
 from apps.discharge.selectors import site_mofd_patients
+from apps.emergency.selectors import site_in_department
 from apps.escalation.rules import OPEL_PARAMETER_LABELS, OPEL_PARAMETERS, opel_drivers
 from apps.escalation.selectors import board_escalation, whole_system
 
@@ -54,6 +55,7 @@ PANELS = {
     "wards": "site-wards",
     "beds": "site-bed-map",
     "ambulances": "site-ambulances",
+    "emergency": "site-emergency",
     "mofd": "site-mofd",
     "trends": "site-trends",
 }
@@ -100,6 +102,7 @@ class SitePage:
     ward_groups = cached_property(lambda self: wards_panel(self))
     bed_map = cached_property(lambda self: bed_map_panel(self))
     ambulances = cached_property(lambda self: ambulances_panel(self))
+    emergency = cached_property(lambda self: emergency_panel(self))
     mofd = cached_property(lambda self: mofd_panel(self))
     occupancy_trend = cached_property(lambda self: occupancy_trend_panel(self))
     lost_hours_trend = cached_property(lambda self: lost_hours_trend_panel(self))
@@ -209,6 +212,24 @@ def ambulances_panel(page: SitePage) -> dict[str, Any] | None:
         "done": done,
         "standard_min": settings.SCC_HANDOVER_STANDARD_MIN,
         "release_min": settings.SCC_RELEASE_TO_RESPOND_MIN,
+    }
+
+
+def emergency_panel(page: SitePage) -> dict[str, Any] | None:
+    """The site's ED now (``None`` when it reports no attendances): the board's block, the
+    adult G&A beds vacant beside those awaiting one, and who waits for a bed (longest first)."""
+    live = page.system.emergency["sites"].get(page.site.pk)
+    if live is None:
+        return None
+    occupancy = page.system.occupancy["sites"].get(page.site.pk)
+    patients = site_in_department(site=page.site, now=page.now)
+    return {
+        "live": live,
+        "vacant": occupancy["available"] - occupancy["occupied"] if occupancy else None,
+        "awaiting_bed": sorted(
+            (p for p in patients if p["dta_wait_min"] is not None),
+            key=lambda p: -p["dta_wait_min"],
+        ),
     }
 
 

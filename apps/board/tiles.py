@@ -18,6 +18,8 @@ from apps.beds.choices import OrganisationKind
 from .templatetags.board import (
     age_minutes,
     age_text,
+    ed_four_hour_status,
+    ed_twelve_hour_status,
     occupancy_status,
     staleness_status,
     wait_status,
@@ -42,6 +44,18 @@ def site_tile(site: dict[str, Any], *, now: datetime) -> dict[str, Any]:
             )
             for other in site["other_beds"]
         ],
+        "ed_four_hour_status": (
+            ed_four_hour_status(site["emergency"]["four_hour_pct_today"])
+            if site.get("emergency")
+            else None
+        ),
+        "ed_twelve_hour_status": (
+            ed_twelve_hour_status(site["emergency"]["over_12h_now"])
+            if site.get("emergency")
+            else None
+        ),
+        # Patients with a decision to admit beside the adult G&A beds free for them.
+        "vacant_beds": occupancy["available"] - occupancy["occupied"] if occupancy else None,
         "staleness": staleness_status(minutes),
         "age": age_text(minutes),
     }

@@ -11,6 +11,8 @@ class RuleCode(models.TextChoices):
     MOFD_P1_P3 = "mofd_p1_p3", "Acute organisation MOFD on pathways 1-3"
     VW_UTILISATION = "vw_utilisation", "System virtual-ward utilisation"
     STALE_BED_SITREP = "stale_bed_sitrep", "Age of a site's latest bed sitrep"
+    ED_FOUR_HOUR = "ed_four_hour", "Site ED 4-hour performance today"
+    ED_TWELVE_HOUR = "ed_twelve_hour", "Patients in the site's ED over 12 h now"
     ACTION_OVERDUE = "action_overdue", "Owner organisation's open actions past due"
     CAT2_MEAN = "cat2_mean", "Ambulance service's C2 mean response today"
 

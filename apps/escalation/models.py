@@ -55,6 +55,8 @@ class EscalationRule(models.Model):
                             RuleCode.AMBULANCE_WAIT,
                             RuleCode.SITE_OPEL,
                             RuleCode.STALE_BED_SITREP,
+                            RuleCode.ED_FOUR_HOUR,
+                            RuleCode.ED_TWELVE_HOUR,
                         ],
                         scope_kind=ScopeKind.SITE,
                     )

@@ -31,6 +31,10 @@ class SiteFigures:
     longest_wait_min: int | None = None
     mean_handover_min_today: float | None = None
     last_sitrep_at: datetime | None = None
+    # Emergency department (sites that report attendances; None otherwise).
+    ed_four_hour_pct_today: float | None = None
+    ed_over_12h_now: int | None = None
+    ed_over_12h_now_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -83,17 +87,26 @@ OPEL_OCCUPANCY_PCT = "occupancy_pct"
 OPEL_MEAN_HANDOVER_MIN = "mean_handover_min"
 OPEL_ESCALATION_PCT = "escalation_pct"
 OPEL_MOFD_PCT = "mofd_pct"
+OPEL_ED_FOUR_HOUR_PCT = "ed_four_hour_pct"
+OPEL_ED_OVER_12H_PCT = "ed_over_12h_pct"
 OPEL_PARAMETERS = (
     OPEL_OCCUPANCY_PCT,
     OPEL_MEAN_HANDOVER_MIN,
     OPEL_ESCALATION_PCT,
     OPEL_MOFD_PCT,
+    OPEL_ED_FOUR_HOUR_PCT,
+    OPEL_ED_OVER_12H_PCT,
 )
+# Parameters where a lower value is worse: their bounds are the upper bounds of levels 1, 2
+# and 3 ("70 to < 76" is 2, "< 60" is 4).
+OPEL_DESCENDING = frozenset({OPEL_ED_FOUR_HOUR_PCT})
 OPEL_PARAMETER_LABELS = {
     OPEL_OCCUPANCY_PCT: "Adult G&A occupancy %",
     OPEL_MEAN_HANDOVER_MIN: "Mean handover minutes today",
     OPEL_ESCALATION_PCT: "Escalation beds as % of open adult G&A",
     OPEL_MOFD_PCT: "MOFD patients as % of occupied adult G&A (organisation)",
+    OPEL_ED_FOUR_HOUR_PCT: "ED 4-hour performance today, all types %",
+    OPEL_ED_OVER_12H_PCT: "Patients in the ED over 12 h now, % of those in the department",
 }
 
 # {parameter: (lower bound of level 2, of level 3, of level 4)}
@@ -114,8 +127,14 @@ class OpelResult:
     parameters: dict[str, ParameterLevel]
 
 
-def opel_parameter_level(value: float, bounds: Sequence[float]) -> int:
-    """1 below the first bound, one more for each bound reached (DOMAIN.md: "92 to < 95" is 2)."""
+def opel_parameter_level(value: float, bounds: Sequence[float], *, descending: bool = False) -> int:
+    """1 below the first bound, one more for each bound reached (DOMAIN.md: "92 to < 95" is 2).
+
+    ``descending`` (lower is worse): one more for each bound the value is below ("≥ 76" is 1,
+    "70 to < 76" is 2, "< 60" is 4).
+    """
+    if descending:
+        return 1 + sum(1 for bound in bounds if value < bound)
     return 1 + sum(1 for bound in bounds if value >= bound)
 
 
@@ -137,6 +156,8 @@ def opel_inputs(
         OPEL_MEAN_HANDOVER_MIN: site.mean_handover_min_today,
         OPEL_ESCALATION_PCT: escalation_pct,
         OPEL_MOFD_PCT: mofd_pct,
+        OPEL_ED_FOUR_HOUR_PCT: site.ed_four_hour_pct_today,
+        OPEL_ED_OVER_12H_PCT: site.ed_over_12h_now_pct,
     }
 
 
@@ -145,7 +166,12 @@ def opel_site(inputs: Mapping[str, float | None], thresholds: OpelThresholds) ->
     parameters = {}
     for name in OPEL_PARAMETERS:
         value = inputs.get(name)
-        level = None if value is None else opel_parameter_level(value, thresholds[name])
+        bounds = thresholds.get(name)
+        level = (
+            None
+            if value is None or bounds is None
+            else opel_parameter_level(value, bounds, descending=name in OPEL_DESCENDING)
+        )
         parameters[name] = ParameterLevel(value=value, level=level)
     levels = [p.level for p in parameters.values() if p.level is not None]
     if not levels:
@@ -312,6 +338,18 @@ def _stale_bed_sitrep(figures, now, opel):
     ]
 
 
+def _ed_four_hour(figures, now, opel):
+    return [
+        (s.code, s.ed_four_hour_pct_today)
+        for s in figures.sites
+        if s.ed_four_hour_pct_today is not None
+    ]
+
+
+def _ed_twelve_hour(figures, now, opel):
+    return [(s.code, s.ed_over_12h_now) for s in figures.sites if s.ed_over_12h_now is not None]
+
+
 def _cat2_mean(figures, now, opel):
     return [(o.code, o.cat2_mean_min) for o in figures.organisations if o.cat2_mean_min is not None]
 
@@ -332,6 +370,12 @@ RULE_DEFINITIONS: dict[str, RuleDefinition] = {
     ),
     RuleCode.STALE_BED_SITREP: RuleDefinition(
         ScopeKind.SITE, ABOVE, "no bed sitrep for", " h", _stale_bed_sitrep
+    ),
+    RuleCode.ED_FOUR_HOUR: RuleDefinition(
+        ScopeKind.SITE, BELOW, "ED 4-hour performance today", "%", _ed_four_hour
+    ),
+    RuleCode.ED_TWELVE_HOUR: RuleDefinition(
+        ScopeKind.SITE, AT_LEAST, "patients in the ED over 12 h", "", _ed_twelve_hour
     ),
     RuleCode.ACTION_OVERDUE: RuleDefinition(
         ScopeKind.ORGANISATION, AT_LEAST, "open actions past due", "", _action_overdue

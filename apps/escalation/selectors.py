@@ -20,6 +20,8 @@ from apps.beds.choices import OrganisationKind
 from apps.beds.models import Organisation, Site
 from apps.beds.selectors import board_occupancy, board_occupancy_from, board_sites
 from apps.discharge.selectors import board_mofd
+from apps.emergency.rules import over_12h_now_pct
+from apps.emergency.selectors import board_emergency
 from apps.virtualwards.selectors import board_virtual_wards
 
 from .choices import AlertStatus, Severity
@@ -46,6 +48,7 @@ def figures_build(
     handovers: Mapping[str, Any],
     mofd: Mapping[str, Any],
     virtual_wards: Mapping[str, Any],
+    emergency: Mapping[str, Any] | None = None,
     actions_overdue: Mapping[str, int] | None = None,
     ambulance_response: Mapping[str, Any] | None = None,
 ) -> Figures:
@@ -61,9 +64,11 @@ def figures_build(
     reap = {row["organisation"]: (row["reap"] or {}).get("level") for row in services}
     site_figures = []
     occupied_by_org: dict[int, int] = {}
+    ed_sites = emergency["sites"] if emergency else {}
     for site in sites:
         beds = occupancy["sites"].get(site.pk)
         waits = handovers["sites"].get(site.pk)
+        ed = ed_sites.get(site.pk)
         if beds is not None:
             occupied_by_org[site.organisation_id] = (
                 occupied_by_org.get(site.organisation_id, 0) + beds["occupied"]
@@ -79,6 +84,9 @@ def figures_build(
                 longest_wait_min=waits["longest_wait_min"] if waits else None,
                 mean_handover_min_today=waits["mean_handover_min_today"] if waits else None,
                 last_sitrep_at=occupancy["last_sitrep_at"].get(site.pk),
+                ed_four_hour_pct_today=ed["four_hour_pct_today"] if ed else None,
+                ed_over_12h_now=ed["over_12h_now"] if ed else None,
+                ed_over_12h_now_pct=(over_12h_now_pct(emergency["live"][site.pk]) if ed else None),
             )
         )
     organisation_figures = []
@@ -155,6 +163,10 @@ class WholeSystem:
         return board_ambulance_response(now=self.now, organisations=self.organisations)
 
     @cached_property
+    def emergency(self) -> dict[str, Any]:
+        return board_emergency(now=self.now)
+
+    @cached_property
     def figures(self) -> Figures:
         """What the escalation rules and OPEL look at."""
         return figures_build(
@@ -164,6 +176,7 @@ class WholeSystem:
             handovers=self.handovers,
             mofd=self.mofd,
             virtual_wards=self.virtual_wards,
+            emergency=self.emergency,
             ambulance_response=self.ambulance_response,
         )
 
@@ -180,6 +193,7 @@ class WholeSystem:
             handovers=self.handovers,
             mofd=self.mofd,
             virtual_wards=self.virtual_wards,
+            emergency=self.emergency,
         )
 
 

@@ -35,6 +35,24 @@ DISCHARGE = (
     "delay_reason",
 )
 VIRTUAL_WARDS = ("as_at", "ward", "capacity", "occupied")
+EMERGENCY = (
+    "attendance",
+    "site",
+    "department_type",
+    "arrived_at",
+    "decision_to_admit_at",
+    "departed_at",
+    "disposition",
+)
+WHOLE_NUMBERS = {
+    "occupied",
+    "vacant",
+    "closed",
+    "escalation_open",
+    "category",
+    "capacity",
+    "department_type",
+}
 INCIDENTS = (
     "incident",
     "category",
@@ -44,7 +62,6 @@ INCIDENTS = (
     "at_scene_at",
     "stood_down_at",
 )
-WHOLE_NUMBERS = {"occupied", "vacant", "closed", "escalation_open", "category", "capacity"}
 
 
 class CsvError(ValueError):
@@ -226,6 +243,13 @@ def _virtual_wards(header: list[str], records: list[tuple[int, list[str]]]) -> C
     return CsvDocument({"as_at": as_at, "wards": wards}, where)
 
 
+def _emergency(header: list[str], records: list[tuple[int, list[str]]]) -> CsvDocument:
+    rows = _rows(header, records, EMERGENCY)
+    _need_rows(rows, "an ED sitrep needs at least one attendance")
+    where = {("attendances", i): row.number for i, row in enumerate(rows)}
+    return CsvDocument({"attendances": [dict(row.cells) for row in rows]}, where)
+
+
 def _incidents(header: list[str], records: list[tuple[int, list[str]]]) -> CsvDocument:
     """An empty cell is "not known in this document": it never clears a time held."""
     rows = _rows(header, records, INCIDENTS)
@@ -239,5 +263,6 @@ _CONVERTERS: dict[str, Callable[[list[str], list[tuple[int, list[str]]]], CsvDoc
     SitrepKind.HANDOVERS: _handovers,
     SitrepKind.DISCHARGE: _discharge,
     SitrepKind.VIRTUAL_WARDS: _virtual_wards,
+    SitrepKind.EMERGENCY: _emergency,
     SitrepKind.INCIDENTS: _incidents,
 }

@@ -6,6 +6,7 @@ class SitrepKind(models.TextChoices):
     HANDOVERS = "handovers", "Ambulance handovers"
     DISCHARGE = "discharge", "Discharge (MOFD list)"
     VIRTUAL_WARDS = "virtual_wards", "Virtual-ward census"
+    EMERGENCY = "emergency", "ED attendances"
     INCIDENTS = "incidents", "Ambulance incidents (ARP response)"
     REAP = "reap", "Ambulance REAP level"
 

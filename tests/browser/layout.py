@@ -29,6 +29,7 @@ PAGES = (
     Page("/alerts/", "alerts"),
     Page("/discharge/", "MOFD patients"),
     Page("/virtual-wards/", "virtual wards"),
+    Page("/emergency/", "emergency departments", open="details summary"),
     Page("/s1/{today}/", "S1"),
     Page("/ambulance/", "ambulance response"),
     Page("/plan/", "operating plan"),

@@ -24,6 +24,8 @@ OPEL_THRESHOLDS = {
     "mean_handover_min": (15, 30, 60),
     "escalation_pct": (2, 5, 10),
     "mofd_pct": (10, 15, 20),
+    "ed_four_hour_pct": (76, 70, 60),
+    "ed_over_12h_pct": (2, 5, 10),
 }
 DEFAULTS = {
     "site_occupancy": RuleSpec("site_occupancy", 92, 95),
@@ -189,6 +191,8 @@ def test_site_opel_of_levels_3_3_2_is_3():
         "mean_handover_min": 3,
         "escalation_pct": 2,
         "mofd_pct": None,
+        "ed_four_hour_pct": None,
+        "ed_over_12h_pct": None,
     }
     assert result.level == 3  # 8 / 3 = 2.67
 
@@ -228,9 +232,11 @@ def test_opel_inputs_come_from_the_site_and_its_organisation():
         "mean_handover_min": 46.0,
         "escalation_pct": 5.0,
         "mofd_pct": 15.0,
+        "ed_four_hour_pct": None,
+        "ed_over_12h_pct": None,
     }
     result = opel_site(opel_inputs(site, organisation), OPEL_THRESHOLDS)
-    assert [p.level for p in result.parameters.values()] == [2, 3, 3, 3]
+    assert [p.level for p in result.parameters.values()] == [2, 3, 3, 3, None, None]
     assert result.level == 3  # 11 / 4 = 2.75
 
 
@@ -276,6 +282,55 @@ def test_a_figures_colour_is_the_alert_its_rule_would_raise(code, value, status)
         "vw_utilisation": RuleSpec("vw_utilisation", amber=80),
     }
     assert rule_status(code, value, specs[code]) == status
+
+
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [(100, 1), (76, 1), (75.9, 2), (70, 2), (69.9, 3), (60, 3), (59.9, 4), (0, 4)],
+)
+def test_ed_four_hour_opel_level_rises_as_performance_falls(value, level):
+    assert opel_parameter_level(value, (76, 70, 60), descending=True) == level
+
+
+def test_ed_parameters_join_the_site_opel():
+    site = SiteFigures(
+        code="RWE-LRI",
+        organisation="RWE",
+        occupancy_pct=93.0,
+        ed_four_hour_pct_today=58.0,
+        ed_over_12h_now=3,
+        ed_over_12h_now_pct=6.0,
+    )
+    result = opel_site(opel_inputs(site, None), OPEL_THRESHOLDS)
+    assert result.parameters["ed_four_hour_pct"].level == 4
+    assert result.parameters["ed_over_12h_pct"].level == 3
+    assert result.level == 3  # (2 + 4 + 3) / 3
+
+
+def test_ed_rules_raise_below_76_percent_and_at_one_patient_over_12_hours():
+    figures = Figures(
+        sites=(
+            SiteFigures(code="A", organisation="O", ed_four_hour_pct_today=75.9, ed_over_12h_now=0),
+            SiteFigures(code="B", organisation="O", ed_four_hour_pct_today=59.9, ed_over_12h_now=5),
+            SiteFigures(code="C", organisation="O", ed_four_hour_pct_today=76.0, ed_over_12h_now=1),
+            SiteFigures(code="D", organisation="O"),
+        )
+    )
+    desired = alerts_desired(
+        figures=figures,
+        rules=[RuleSpec("ed_four_hour", 76, 60), RuleSpec("ed_twelve_hour", 1, 5)],
+        now=NOW,
+        opel_thresholds=OPEL_THRESHOLDS,
+    )
+    assert {key: c.severity for key, c in desired.items()} == {
+        ("ed_four_hour", "A"): "amber",
+        ("ed_four_hour", "B"): "red",
+        ("ed_twelve_hour", "B"): "red",
+        ("ed_twelve_hour", "C"): "amber",
+    }
+    assert desired[("ed_four_hour", "A")].message == (
+        "A: ED 4-hour performance today 75.9% (amber at < 76%)"
+    )
 
 
 def test_the_drivers_of_a_sites_opel_are_its_parameters_at_the_highest_level():

@@ -145,6 +145,9 @@ def test_board_escalation_gives_opel_and_its_reasons(blocks):
             "mean_handover_min": {"value": 35.0, "level": 3},
             "escalation_pct": {"value": 6.7, "level": 3},
             "mofd_pct": {"value": 113.0, "level": 4},
+            # No ED reports here: the ED parameters have no data and no level.
+            "ed_four_hour_pct": {"value": None, "level": None},
+            "ed_over_12h_pct": {"value": None, "level": None},
         },
     }
     # GH: occupancy 83.3 → 1, handover 12 → 1, escalation 0% → 1, MOFD → 4: 7/4 = 1.75 → 2

@@ -52,6 +52,8 @@ def test_the_default_rules_are_loaded():
         "mofd_p1_p3": ("organisation", 50, None, True),
         "vw_utilisation": ("system", 80, None, True),
         "stale_bed_sitrep": ("site", 4, 8, True),
+        "ed_four_hour": ("site", 76, 60, True),
+        "ed_twelve_hour": ("site", 1, 5, True),
         "action_overdue": ("organisation", 1, None, True),
         "cat2_mean": ("organisation", 30, 60, True),
     }
@@ -412,6 +414,8 @@ def test_every_rule_has_its_deadband_by_code():
         "vw_utilisation": 1,
         "stale_bed_sitrep": Decimal("0.25"),
         "cat2_mean": 2,  # added by a later migration: its default comes by its code
+        "ed_four_hour": 2,  # so are the ED rules
+        "ed_twelve_hour": 1,
         "action_overdue": 1,
     }
 

@@ -395,6 +395,8 @@ THRESHOLDS = {
     "mean_handover_min": (15, 30, 60),
     "escalation_pct": (2, 5, 10),
     "mofd_pct": (10, 15, 20),
+    "ed_four_hour_pct": (76, 70, 60),
+    "ed_over_12h_pct": (2, 5, 10),
 }
 values = st.one_of(st.none(), st.floats(0, 200, allow_nan=False))
 opel_inputs = st.fixed_dictionaries({name: values for name in esc.OPEL_PARAMETERS})
@@ -403,7 +405,13 @@ opel_inputs = st.fixed_dictionaries({name: values for name in esc.OPEL_PARAMETER
 @prop
 @given(st.floats(-10, 300, allow_nan=False), st.floats(0, 50, allow_nan=False))
 def test_escalation_a_parameter_level_is_1_to_4_and_rises_with_its_value(value, increase):
-    for bounds in THRESHOLDS.values():
+    for name, bounds in THRESHOLDS.items():
+        if name in esc.OPEL_DESCENDING:
+            level = esc.opel_parameter_level(value, bounds, descending=True)
+            assert 1 <= level <= 4
+            lower = esc.opel_parameter_level(value - increase, bounds, descending=True)
+            assert lower >= level
+            continue
         level = esc.opel_parameter_level(value, bounds)
         assert 1 <= level <= 4
         assert esc.opel_parameter_level(value + increase, bounds) >= level
@@ -425,7 +433,8 @@ def test_escalation_site_opel_is_1_to_4_between_its_parameters_or_none(inputs):
 @given(opel_inputs, st.sampled_from(esc.OPEL_PARAMETERS), st.floats(0, 100, allow_nan=False))
 def test_escalation_site_opel_never_falls_when_one_parameter_worsens(inputs, name, increase):
     assume(inputs[name] is not None)
-    worse = {**inputs, name: inputs[name] + increase}
+    step = -increase if name in esc.OPEL_DESCENDING else increase
+    worse = {**inputs, name: inputs[name] + step}
     assert esc.opel_site(worse, THRESHOLDS).level >= esc.opel_site(inputs, THRESHOLDS).level
 
 
@@ -492,7 +501,11 @@ def test_escalation_percentages_are_exact_ratios_rounded_half_up(numerator, deno
 @given(opel_inputs)
 def test_escalation_site_opel_is_the_mean_level_rounded_half_up(inputs):
     levels = [
-        1 + sum(value >= bound for bound in THRESHOLDS[name])
+        1
+        + sum(
+            value < bound if name in esc.OPEL_DESCENDING else value >= bound
+            for bound in THRESHOLDS[name]
+        )
         for name, value in inputs.items()
         if value is not None
     ]

@@ -4,6 +4,7 @@ from apps.ambulance.api.response_serializers import CategoriesOut, ServiceRespon
 from apps.ambulance.api.serializers import HandoversLiveOut
 from apps.beds.api.serializers import OccupancyOut
 from apps.discharge.api.serializers import MofdBoardOut
+from apps.emergency.api.serializers import EmergencyLiveOut
 from apps.virtualwards.api.serializers import VirtualWardOut, VirtualWardsSystemOut
 
 
@@ -22,6 +23,11 @@ class BoardSystemOut(serializers.Serializer):
     handovers = HandoversLiveOut(allow_null=True)
     mofd = MofdBoardOut(allow_null=True)
     virtual_wards = VirtualWardsSystemOut(allow_null=True)
+    emergency = EmergencyLiveOut(
+        allow_null=True,
+        help_text="Every ED summed (percentages from the summed counts; the longest DTA wait "
+        "the longest); null when no site reports ED attendances.",
+    )
     opel = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
     actions = BoardActionsOut()
     ambulance_response = ServiceResponseOut(many=True)
@@ -42,6 +48,9 @@ class BoardSiteOut(serializers.Serializer):
         "community, mental_health, ...); null when none of those wards has reported.",
     )
     handovers = HandoversLiveOut(allow_null=True)
+    emergency = EmergencyLiveOut(
+        allow_null=True, help_text="Null for a site that does not report ED attendances."
+    )
     opel = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
     open_alerts = serializers.IntegerField()
 

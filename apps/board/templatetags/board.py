@@ -36,6 +36,16 @@ def wait_status(minutes: int | None) -> str:
 
 
 @register.filter
+def ed_four_hour_status(pct: float | None) -> str:
+    return _status(pct, RuleCode.ED_FOUR_HOUR)
+
+
+@register.filter
+def ed_twelve_hour_status(count: int | None) -> str:
+    return _status(count, RuleCode.ED_TWELVE_HOUR)
+
+
+@register.filter
 def utilisation_status(pct: float | None) -> str:
     return _status(pct, RuleCode.VW_UTILISATION)
 

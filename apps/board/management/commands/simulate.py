@@ -33,6 +33,8 @@ from apps.feeds.models import Feed
 from apps.feeds.services import feed_create
 from apps.sitreps.choices import SitrepKind
 from apps.virtualwards.models import VirtualWard
+from demo.emergency import SITE as ED_SITE
+from demo.emergency import FrontDoor
 from demo.response import ResponseSim, crews_waiting
 from demo.simulator import (
     CALL_ACTIONS,
@@ -48,7 +50,46 @@ KEY_NAME = "demo simulator"
 DEMO_FEED_PATH = "/demo-feed/rt5-virtual-wards.csv"
 
 # Seconds between sitreps of each kind (beds per site, handovers, MOFD lists, VW census).
-EVERY = {"beds": 60, "handovers": 30, "discharge": 300, "virtual_wards": 300}
+EVERY = {"beds": 60, "handovers": 30, "discharge": 300, "virtual_wards": 300, "emergency": 30}
+# LRI's ED posts what happened since its last post; on start, the last day and a half (so
+# the department is full and today has figures), in posts of at most this many attendances.
+ED_BACKFILL = timedelta(hours=30)
+ED_CHUNK = 2000
+
+
+def front_door_start(world: World, now) -> tuple[FrontDoor, object]:
+    """The simulated ED, taking over whoever a previous run left in the department, and the
+    time to backfill arrivals from (never before an arrival already held)."""
+    from django.db.models import Max
+
+    from apps.emergency.models import Attendance
+
+    held = Attendance.objects.filter(site__code=ED_SITE)
+    front_door = FrontDoor(prefix=now.strftime("%y%m%d%H%M-"))
+    front_door.adopt(
+        list(
+            held.in_department(now=now).values(
+                "attendance", "department_type", "arrived_at", "decision_to_admit_at"
+            )
+        ),
+        now=now,
+        fullness=ed_fullness(world),
+    )
+    latest = held.aggregate(latest=Max("arrived_at"))["latest"]
+    since = now - ED_BACKFILL
+    if latest is not None:
+        since = max(since, latest + timedelta(seconds=1))
+    return front_door, since
+
+
+def ed_fullness(world: World) -> float:
+    """LRI's adult G&A occupied ÷ core beds, as the simulator last reported them."""
+    wards = [w for w in world.wards if w["site"] == ED_SITE and w["bed_type"] == "ga_adult"]
+    core = sum(w["core_beds"] for w in wards)
+    occupied = sum(world.occupied.get(w["code"], 0.94 * w["core_beds"]) for w in wards)
+    return occupied / core if core else 0.94
+
+
 # EMAS's 999 incidents and its REAP level (re-judged every quarter hour).
 EVERY |= {"incidents": 30, "reap": 900}
 # The SCC's routine system calls are checked for each minute.
@@ -231,6 +272,7 @@ class Command(BaseCommand):
         last: dict[str, float] = {}
         client = httpx.Client(base_url=url, timeout=30)
         previous_handovers = timezone.now() - timedelta(minutes=30)
+        front_door, ed_since = front_door_start(world, timezone.now())
 
         def post(org: str, path: str, body: dict) -> bool:
             """Post a sitrep; ``True`` when it was accepted (201)."""
@@ -274,6 +316,21 @@ class Command(BaseCommand):
                     if batch["handovers"]:
                         post("RX9", "/api/v1/sitreps/handovers/", batch)
                     last["handovers"] = time.monotonic()
+                if time.monotonic() - last.get("emergency", -1e9) >= EVERY["emergency"]:
+                    batch = front_door.batch(now, fullness=ed_fullness(world), since=ed_since)
+                    items = batch["attendances"]
+                    for start in range(0, len(items), ED_CHUNK):
+                        chunk = items[start : start + ED_CHUNK]
+                        try:
+                            post(
+                                site_org[ED_SITE],
+                                "/api/v1/sitreps/emergency/",
+                                {"attendances": chunk},
+                            )
+                        except httpx.HTTPError:
+                            front_door.unsent(items[start:])  # sent again next round
+                            raise
+                    last["emergency"] = time.monotonic()
                 if time.monotonic() - last.get("incidents", -1e9) >= EVERY["incidents"]:
                     lri = crews_waiting(world.incidents.values(), site="RWE-LRI", now=now)
                     emas.calls_between(previous_calls, now, waiting_at_lri=lri)
