@@ -25,6 +25,7 @@ from apps.beds.models import OccupancySnapshot, Organisation, Site
 from apps.core.localtime import local_today
 from apps.discharge.models import S1Frozen
 from apps.discharge.selectors import s1_build
+from apps.emergency.models import EmergencyDaily
 from apps.virtualwards.models import VirtualWard
 from apps.virtualwards.selectors import vw_capacity_at_month_ends
 
@@ -108,6 +109,40 @@ def handover_lost_hours_actuals(months: Sequence[date], *, now: datetime) -> Act
         if site_days:
             total = sum((sd.totals.lost_seconds for sd in site_days), Decimal(0))
             out[(month, SYSTEM)] = Decimal(str(lost_hours(total)))
+    return out
+
+
+# --------------------------------------------------------------------------- ED
+def ed_four_hour_pct_actuals(months: Sequence[date], *, now: datetime) -> Actuals:
+    """The four-hour standard over the month's ED departures (DOMAIN.md "Emergency
+    department": met when the time in the department is at most 4:00:00; departures by local
+    day, all department types), in %: ``100 × met / departed``, one decimal, half up; per ED
+    site and ``system`` (pooled over every departure, never an average of sites or days).
+
+    Read from the EDs' stored daily figures (the emergency app's one definition of a day's
+    departures and those that met the standard), summed over the month's local days so far:
+    a month in progress counts today's departures so far. One query per month.
+    """
+    today = local_today(now)
+    out: Actuals = {}
+    for month in months:
+        if month > today:
+            continue
+        rows = list(
+            EmergencyDaily.objects.filter(
+                date__gte=month, date__lt=rules.month_next(month), date__lte=today
+            )
+            .order_by()
+            .values("site__code")
+            .annotate(departed=Sum("departed"), met=Sum("met_4h"))
+        )
+        for row in rows:
+            value = rules.pct(row["met"], row["departed"])
+            if value is not None:
+                out[(month, row["site__code"])] = value
+        system = rules.pct(sum(r["met"] for r in rows), sum(r["departed"] for r in rows))
+        if system is not None:
+            out[(month, SYSTEM)] = system
     return out
 
 

@@ -214,3 +214,62 @@ def test_c2_mean_of_a_month_in_progress_counts_responses_so_far(incident):
     got = metric_actuals("cat2_mean_min", [NOV, DEC], now=IN_NOVEMBER)
     assert got[(NOV, "system")] == Decimal("15.0")
     assert (DEC, "system") not in got
+
+
+# --------------------------------------------------------------------------- ED 4-hour
+def _ed(client, *items):
+    from tests.emergency.conftest import post, recompute_all
+
+    assert post(client, *items).status_code == 201
+    recompute_all()
+
+
+def test_ed_four_hour_pools_the_months_departures_by_local_day_across_the_clock_change(
+    estate, key_client
+):
+    from tests.emergency.conftest import item
+
+    sep, octo = date(2026, 9, 1), date(2026, 10, 1)
+    _ed(
+        key_client("RWE"),
+        # 23:30 BST on 30 September: September, met (150 min).
+        item("A", arrived=utc("2026-09-30T20:00"), departed=utc("2026-09-30T22:30"),
+             disposition="discharged"),
+        # 00:30 BST on 1 October: October, met (210 min).
+        item("B", arrived=utc("2026-09-30T20:00"), departed=utc("2026-09-30T23:30"),
+             disposition="admitted"),
+        # The 25-hour day of the clock change: 241 minutes, not met.
+        item("C", arrived=utc("2026-10-25T00:30"), departed=utc("2026-10-25T04:31"),
+             disposition="discharged"),
+        # 23:30 GMT on 31 October: still October, 270 minutes, not met.
+        item("D", arrived=utc("2026-10-31T19:00"), departed=utc("2026-10-31T23:30"),
+             disposition="admitted"),
+        item("E", "RWE-GH", arrived=utc("2026-10-10T10:00"), departed=utc("2026-10-10T12:00"),
+             disposition="discharged"),
+    )  # fmt: skip
+    got = metric_actuals("ed_four_hour_pct", [sep, octo], now=utc("2026-11-15T12:00"))
+    assert got[(sep, "RWE-LRI")] == Decimal("100.0")
+    assert got[(octo, "RWE-LRI")] == Decimal("33.3")
+    assert got[(octo, "RWE-GH")] == Decimal("100.0")
+    # Pooled over the four departures, not the mean of the sites' 33.3 and 100.0.
+    assert got[(octo, "system")] == Decimal("50.0")
+
+
+def test_ed_four_hour_of_a_month_in_progress_counts_departures_so_far(estate, key_client):
+    from django.utils import timezone
+
+    from apps.core.localtime import local_today
+    from tests.emergency.conftest import item
+
+    now = timezone.now().replace(microsecond=0)
+    arrived, departed = now - timedelta(hours=2), now - timedelta(minutes=30)
+    _ed(
+        key_client("RWE"),
+        item("T1", arrived=arrived, departed=departed, disposition="left"),
+        item("T2", arrived=arrived),  # still in the department: no departure yet
+    )
+    month = local_today(departed).replace(day=1)  # just after midnight on the 1st: the last
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    got = metric_actuals("ed_four_hour_pct", [month, following], now=now)
+    assert got[(month, "RWE-LRI")] == Decimal("100.0")
+    assert (following, "system") not in got
