@@ -39,7 +39,6 @@ METRICS: dict[str, Metric] = {
     m.code: m
     for m in (
         _metric(PlanMetric.GA_AVAILABLE_BEDS, selectors.ga_available_beds_actuals),
-        # Pending: ED attendances (apps/emergency) are not on main yet.
         _metric(PlanMetric.ED_FOUR_HOUR_PCT, selectors.ed_four_hour_pct_actuals),
         _metric(PlanMetric.CAT2_MEAN_MIN, selectors.cat2_mean_min_actuals),
         _metric(PlanMetric.HANDOVER_LOST_HOURS, selectors.handover_lost_hours_actuals),
