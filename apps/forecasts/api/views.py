@@ -58,7 +58,7 @@ class ForecastView(APIView):
             "local days after today: mean, 50% and 95% prediction intervals. The backtest "
             "pools errors over origins today − 69 … today − 14 beside the seasonal-naive "
             "baseline. Fewer than 56 days of history, or before any run: `days` is [] and "
-            '`reason` says why. Definitions: DOMAIN.md "Forecasts".'
+            "`reason` says why."
         ),
         parameters=[ForecastQuery],
         responses={
@@ -89,7 +89,7 @@ class BedOutlookView(APIView):
             "(the board's figure): forecast occupancy %, bed gap (beds needed to be at 92%), "
             "and the probability of reaching 92% and 95% (a normal with σ = (hi95 − lo95) / "
             "3.92). Without a forecast or without available beds, `days` is [] and `reason` "
-            'says why. Definitions: DOMAIN.md "Forecasts".'
+            "says why."
         ),
         parameters=[BedOutlookQuery],
         responses={200: BedOutlookOut, 404: OpenApiResponse(description="Unknown scope.")},
