@@ -20,8 +20,9 @@ def _setup():
     from django.db import connection
 
     from apps.beds.models import Organisation, System
+    from apps.plan.models import PlanValue
     from apps.sitreps.models import Submission
-    from apps.virtualwards.models import VirtualWard, VirtualWardCensus, VirtualWardPlan
+    from apps.virtualwards.models import VirtualWard, VirtualWardCensus
     from apps.virtualwards.rules import months_between
 
     System.objects.get_or_create(code="LLR", defaults={"name": "Bench", "population": 1_020_000})
@@ -42,8 +43,8 @@ def _setup():
         status_code=201,
         recomputed_at=NOW,
     )
-    VirtualWardPlan.objects.bulk_create(
-        VirtualWardPlan(ward=w, month=m, planned_capacity=10 + i % 15)
+    PlanValue.objects.bulk_create(
+        PlanValue(metric="vw_capacity", scope=w.code, month=m, value=10 + i % 15)
         for w in wards
         for i, m in enumerate(months_between(date(2025, 7, 1), date(2026, 12, 1)))
     )

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "apps.discharge",
     "apps.virtualwards",
     "apps.emergency",
+    "apps.plan",
     "apps.sitreps",
     "apps.feeds",
     "apps.escalation",
@@ -315,6 +316,8 @@ CELERY_BEAT_SCHEDULE = {
 # --------------------------------------------------------------------------- domain
 SCC_DEMO = env_bool("SCC_DEMO", True)
 SCC_SIMULATOR = env_bool("SCC_SIMULATOR", SCC_DEMO)
+# The demo's seeded, labelled history of the plan year's past months (demo/plan_history.py).
+SCC_DEMO_HISTORY = env_bool("SCC_DEMO_HISTORY", SCC_DEMO)
 # The built board is shared by every display until the figures version moves (0: off).
 # How often an open event stream looks its session up again (signed out elsewhere, expired).
 SCC_EVENTS_SESSION_CHECK_S = float(os.environ.get("SCC_EVENTS_SESSION_CHECK_S", "60"))

@@ -81,6 +81,14 @@ def day_totals_by_site(
     """Totals of every hospital site (or of ``site_ids``; including those with no arrivals)
     for a local day."""
     start, end = local_day_bounds(day)
+    return period_totals_by_site(start=start, end=end, now=now, site_ids=site_ids)
+
+
+def period_totals_by_site(
+    *, start: datetime, end: datetime, now: datetime, site_ids: Collection[int] | None = None
+) -> list[SiteDay]:
+    """Totals of every hospital site (or of ``site_ids``) over arrivals in UTC ``[start,
+    end)`` — a local day, or a month (the sum of its days). One query."""
     only = site_ids is not None
     sql = _DAY_TOTALS_SQL.format(
         handover=Handover._meta.db_table,

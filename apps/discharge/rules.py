@@ -1,13 +1,15 @@
-"""MOFD and the S1 (DOMAIN.md "MOFD and the S1"): plain functions, no ORM, no clock."""
+"""MOFD, the S1 and discharge timeliness (DOMAIN.md "MOFD and the S1", "Discharge
+timeliness"): plain functions, no ORM, no clock."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
-from apps.core.localtime import local_day_end
+from apps.core.localtime import local_date, local_day_end, local_time
 
 from .choices import Pathway, PlanStatus, S1State
 
@@ -229,3 +231,132 @@ def s1_compute(
         for code, _name in organisations
     }
     return s1_table(day=day, organisations=organisations, figures=figures, list_times=list_times)
+
+
+# --------------------------------------------------------------------------- timeliness
+# The 2023/24 plan's discharge targets (DOMAIN.md "Discharge timeliness"), in percent.
+P1_WITHIN_DAYS = 1
+P2_P3_WITHIN_DAYS = 2
+BEFORE_HOUR = 17  # local time
+TIMELINESS_TARGETS = {
+    "p1_within_1_day_pct": 90,
+    "p2_p3_within_2_days_pct": 85,
+    "before_17_pct": 65,
+}
+_ONE_DP = Decimal("0.1")
+
+
+def pct_1dp(part: int, whole: int) -> float | None:
+    """``100 × part / whole``, one decimal, half up, computed exactly; ``None`` when
+    ``whole`` is 0 (DOMAIN.md "Precision, rounding and empty sets")."""
+    if whole == 0:
+        return None
+    return float((Decimal(100 * part) / Decimal(whole)).quantize(_ONE_DP, rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class DischargeEvent:
+    """One patient's discharge: ``discharged_at`` from the latest list naming the ``ref`` as
+    discharged; ``pathway`` and ``mofd_on`` from the patient's last list before it (``None``
+    when the patient was never on an earlier list)."""
+
+    discharged_at: datetime
+    pathway: str | None = None
+    mofd_on: date | None = None
+
+
+def days_to_discharge(discharged_at: datetime, mofd_on: date) -> int:
+    """Whole days from ``mofd_on`` to the local (Europe/London) date of ``discharged_at``."""
+    return (local_date(discharged_at) - mofd_on).days
+
+
+def before_17(discharged_at: datetime) -> bool:
+    """The discharge's local time is before 17:00:00."""
+    return local_time(discharged_at).hour < BEFORE_HOUR
+
+
+def discharge_latest(
+    named: Iterable[tuple[str, datetime, datetime]],
+) -> dict[str, datetime]:
+    """``{ref: discharged_at}`` from ``(ref, list as_at, discharged_at)``: a patient is
+    discharged once, and a later list naming the same ``ref`` corrects the time."""
+    latest: dict[str, tuple[datetime, datetime]] = {}
+    for ref, as_at, discharged_at in named:
+        held = latest.get(ref)
+        if held is None or as_at > held[0]:
+            latest[ref] = (as_at, discharged_at)
+    return {ref: at for ref, (_as_at, at) in latest.items()}
+
+
+@dataclass
+class TimelinessCounts:
+    """Counts behind one row of the timeliness figures; rows add up to the pooled total."""
+
+    discharged: int = 0
+    before_17: int = 0
+    p0_discharged: int = 0
+    p0_before_17: int = 0
+    p1_discharged: int = 0
+    p1_within_1_day: int = 0
+    p2_p3_discharged: int = 0
+    p2_p3_within_2_days: int = 0
+
+    def __add__(self, other: TimelinessCounts) -> TimelinessCounts:
+        return TimelinessCounts(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in _T_FIELDS}
+        )
+
+    def as_row(self) -> dict[str, Any]:
+        """The API row's figures (percentages one decimal, ``None`` for an empty group)."""
+        return {
+            "discharged": self.discharged,
+            "p1_discharged": self.p1_discharged,
+            "p1_within_1_day_pct": pct_1dp(self.p1_within_1_day, self.p1_discharged),
+            "p2_p3_discharged": self.p2_p3_discharged,
+            "p2_p3_within_2_days_pct": pct_1dp(self.p2_p3_within_2_days, self.p2_p3_discharged),
+            "before_17_pct": pct_1dp(self.before_17, self.discharged),
+            "p0_discharged": self.p0_discharged,
+            "p0_before_17_pct": pct_1dp(self.p0_before_17, self.p0_discharged),
+        }
+
+
+_T_FIELDS = fields(TimelinessCounts)
+
+
+def timeliness_counts(events: Iterable[DischargeEvent]) -> TimelinessCounts:
+    """Counts over the discharges of one local day (DOMAIN.md "Discharge timeliness"):
+    P1 within 1 day, P2/P3 within 2 days (by the pathway on the patient's last list), all
+    before 17:00 local and P0's own share. A patient never on an earlier list counts in
+    ``discharged`` and ``before_17`` only."""
+    out = TimelinessCounts()
+    for e in events:
+        early = before_17(e.discharged_at)
+        out.discharged += 1
+        out.before_17 += early
+        if e.pathway is None or e.mofd_on is None:
+            continue
+        days = days_to_discharge(e.discharged_at, e.mofd_on)
+        if e.pathway == Pathway.P0:
+            out.p0_discharged += 1
+            out.p0_before_17 += early
+        elif e.pathway == Pathway.P1:
+            out.p1_discharged += 1
+            out.p1_within_1_day += days <= P1_WITHIN_DAYS
+        else:
+            out.p2_p3_discharged += 1
+            out.p2_p3_within_2_days += days <= P2_P3_WITHIN_DAYS
+    return out
+
+
+def timeliness_table(
+    *, day: date, organisations: Sequence[str], counts: Mapping[str, TimelinessCounts]
+) -> dict[str, Any]:
+    """``GET /api/v1/discharge/timeliness/``: a row per organisation (zeros and ``null``
+    when it discharged nobody that day) and the pooled ``total`` (percentages from the
+    summed counts)."""
+    rows, total = [], TimelinessCounts()
+    for code in organisations:
+        row = counts.get(code, TimelinessCounts())
+        total += row
+        rows.append({"organisation": code, **row.as_row()})
+    return {"date": day, "rows": rows, "total": {"organisation": "TOTAL", **total.as_row()}}

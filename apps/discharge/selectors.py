@@ -7,7 +7,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.dateparse import parse_datetime
 
 from apps.beds.choices import S1_KINDS
@@ -18,16 +29,20 @@ from apps.sitreps.models import Submission
 
 from .api.serializers import MofdListIn
 from .choices import MofdSort, Pathway, PlanStatus, S1State
-from .models import MofdList, MofdPatient, S1Frozen
+from .models import Discharge, MofdList, MofdPatient, S1Frozen
 from .rules import (
     DAYS_7,
     DAYS_21,
+    DischargeEvent,
     Patient,
     S1Figures,
+    TimelinessCounts,
     list_in_force,
     s1_compute,
     s1_state,
     s1_table,
+    timeliness_counts,
+    timeliness_table,
 )
 
 
@@ -352,3 +367,83 @@ def mofd_total_at(*, at: datetime) -> int | None:
         lists=Count("pk", distinct=True), patients=Count("patients")
     )
     return row["patients"] if row["lists"] else None
+
+
+# --------------------------------------------------------------------------- timeliness
+def discharge_events(*, start: datetime, end: datetime) -> list[tuple[str, DischargeEvent]]:
+    """``(organisation code, event)`` for every patient discharged in ``[start, end)`` (UTC),
+    one query whatever the estate.
+
+    A patient is discharged once: the time is the one on the latest list naming the ``ref``
+    as discharged (a later list corrects it, and may move it in or out of the window). The
+    pathway and MOFD date are those on the patient's last list before that one; ``None``
+    when the patient was never on an earlier list.
+    """
+    named_in_window = Discharge.objects.filter(
+        discharged_at__gte=start, discharged_at__lt=end
+    ).values("ref")
+    latest = (
+        Discharge.objects.filter(ref__in=named_in_window)
+        .order_by("mofd_list__organisation_id", "ref", "-mofd_list__as_at")
+        .distinct("mofd_list__organisation_id", "ref")
+        .values("pk")
+    )
+    last_listed = MofdPatient.objects.filter(
+        mofd_list__organisation_id=OuterRef("mofd_list__organisation_id"),
+        ref=OuterRef("ref"),
+        mofd_list__as_at__lt=OuterRef("mofd_list__as_at"),
+    ).order_by("-mofd_list__as_at")
+    rows = (
+        Discharge.objects.filter(pk__in=latest, discharged_at__gte=start, discharged_at__lt=end)
+        .order_by("discharged_at", "pk")
+        .values_list(
+            "mofd_list__organisation__code",
+            "discharged_at",
+            Subquery(last_listed.values("pathway")[:1]),
+            Subquery(last_listed.values("mofd_on")[:1]),
+        )
+    )
+    return [(code, DischargeEvent(at, pathway, mofd_on)) for code, at, pathway, mofd_on in rows]
+
+
+def timeliness_by_day(
+    *, first: date, last: date
+) -> tuple[list[str], dict[date, dict[str, TimelinessCounts]]]:
+    """The S1 organisations' codes, and their timeliness counts for each local day from
+    ``first`` to ``last`` (days without discharges absent). Two queries for any span."""
+    codes = [code for _pk, code, _name in s1_organisations()]
+    start, _ = local_day_bounds(first)
+    _, end = local_day_bounds(last)
+    by_day: dict[date, dict[str, list[DischargeEvent]]] = defaultdict(lambda: defaultdict(list))
+    for code, event in discharge_events(start=start, end=end):
+        by_day[local_date(event.discharged_at)][code].append(event)
+    return codes, {
+        day: {code: timeliness_counts(events) for code, events in orgs.items()}
+        for day, orgs in by_day.items()
+    }
+
+
+def discharge_timeliness(*, day: date) -> dict[str, Any]:
+    """``GET /api/v1/discharge/timeliness/``: per S1 organisation and pooled, for local
+    ``day`` (DOMAIN.md "Discharge timeliness"). Two queries."""
+    codes, by_day = timeliness_by_day(first=day, last=day)
+    return timeliness_table(day=day, organisations=codes, counts=by_day.get(day, {}))
+
+
+def timeliness_trend(*, today: date, days: int = 30) -> list[dict[str, Any]]:
+    """The pooled figures of each of the last ``days`` local days, oldest first, today
+    included: ``[{"date", "discharged", "p1_within_1_day_pct", ...}]``."""
+    first = today - timedelta(days=days - 1)
+    codes, by_day = timeliness_by_day(first=first, last=today)
+    out = []
+    for i in range(days):
+        day = first + timedelta(days=i)
+        out.append(
+            {
+                "date": day,
+                **timeliness_table(day=day, organisations=codes, counts=by_day.get(day, {}))[
+                    "total"
+                ],
+            }
+        )
+    return out

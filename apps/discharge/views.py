@@ -15,11 +15,19 @@ from apps.beds.models import System
 from apps.core.exports import XLSX_MEDIA_TYPE
 from apps.core.localtime import local_today
 
+from .charts import timeliness_charts
 from .choices import MofdSort
 from .exports import s1_csv, s1_state_text, s1_xlsx
 from .forms import MofdPatientFilter, S1DayForm
 from .rules import days_mofd, nhs_number_display, plan_status
-from .selectors import S1NoSuchDay, mofd_patients_current, s1_first_day, s1_for_day
+from .selectors import (
+    S1NoSuchDay,
+    discharge_timeliness,
+    mofd_patients_current,
+    s1_first_day,
+    s1_for_day,
+    timeliness_trend,
+)
 
 PAGE_SIZE = 50
 # Roles that work with identifiable patients (discharge hub, managers); others see masked.
@@ -163,5 +171,7 @@ def patients(request):
             "sort": sort,
             "sort_links": sort_links,
             "nav": "discharge",
+            "timeliness": discharge_timeliness(day=today),
+            "timeliness_charts": timeliness_charts(timeliness_trend(today=today)),
         },
     )

@@ -20,7 +20,7 @@ class SitrepsConfig(AppConfig):
             ("beds", "ward"),
             ("beds", "bed"),
             ("virtualwards", "virtualward"),
-            ("virtualwards", "virtualwardplan"),
+            ("plan", "planvalue"),
             ("escalation", "escalationrule"),
             ("feeds", "feed"),
         }

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import VirtualWard, VirtualWardCensus, VirtualWardPlan
+from .models import VirtualWard, VirtualWardCensus
 
 
 @admin.register(VirtualWard)
@@ -8,13 +8,6 @@ class VirtualWardAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "organisation", "capacity")
     list_filter = ("organisation",)
     search_fields = ("code", "name")
-
-
-@admin.register(VirtualWardPlan)
-class VirtualWardPlanAdmin(admin.ModelAdmin):
-    list_display = ("ward", "month", "planned_capacity", "medical_cover")
-    list_filter = ("ward", "month")
-    date_hierarchy = "month"
 
 
 @admin.register(VirtualWardCensus)

@@ -88,22 +88,3 @@ class VirtualWardSnapshot(models.Model):
     def __str__(self) -> str:
         scope = self.ward_id or "system"
         return f"{scope} @ {self.taken_at:%Y-%m-%d %H:%M}: {self.occupied}/{self.capacity}"
-
-
-class VirtualWardPlan(models.Model):
-    """Planned capacity of a ward in a month (the system's trajectory, loaded from a CSV)."""
-
-    ward = models.ForeignKey(VirtualWard, on_delete=models.CASCADE, related_name="plan")
-    month = models.DateField(help_text="First day of the month.")
-    planned_capacity = models.PositiveIntegerField()
-    medical_cover = models.CharField(max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["month", "ward_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["ward", "month"], name="vw_plan_ward_month_unique"),
-            models.CheckConstraint(condition=Q(month__day=1), name="vw_plan_month_is_first_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.ward_id} {self.month:%Y-%m}: {self.planned_capacity}"

@@ -1,5 +1,5 @@
-"""Loading a virtual-ward capacity plan (trajectory) from CSV: validated whole, atomic,
-idempotent.
+"""Loading a virtual-ward capacity plan (trajectory) from CSV into the operating plan's store
+(``apps.plan``, metric ``vw_capacity`` by ward): validated whole, atomic, idempotent.
 
 Columns: ``virtual_ward`` (the ward's name in the estate), ``medical_cover`` (optional, free
 text), ``month`` (``YYYY-MM``) and ``planned_capacity`` (a whole number ≥ 0). The file is the
@@ -12,13 +12,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db import transaction
+from apps.plan.choices import PlanMetric
+from apps.plan.models import PlanValue
+from apps.plan.services import PlanEntry, PlanLoadReport, plan_values_store
 
-from .models import VirtualWard, VirtualWardPlan
+from .models import VirtualWard
 
 REQUIRED_COLUMNS = ("virtual_ward", "month", "planned_capacity")
 MAX_PLANNED_CAPACITY = 100_000
@@ -32,21 +34,6 @@ class PlanError(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("\n".join(errors))
         self.errors = errors
-
-
-@dataclass
-class PlanReport:
-    counts: Counter = field(default_factory=Counter)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.counts["created"] or self.counts["updated"] or self.counts["deleted"])
-
-    def __str__(self) -> str:
-        if not self.changed:
-            return f"Plan unchanged ({self.counts['unchanged']} ward-months)."
-        parts = [f"{self.counts[k]} {k}" for k in ("created", "updated", "deleted", "unchanged")]
-        return "Plan loaded: " + ", ".join(parts) + " ward-months."
 
 
 @dataclass(frozen=True)
@@ -113,7 +100,7 @@ def _parse(text: str) -> list[_Row]:
                 f"{capacity_text!r} is not a whole number from 0 to {MAX_PLANNED_CAPACITY}.",
             )
 
-        if len(cover) > VirtualWardPlan._meta.get_field("medical_cover").max_length:
+        if len(cover) > PlanValue._meta.get_field("note").max_length:
             fail("medical_cover", "longer than 100 characters.")
 
         if ward is not None and month is not None:
@@ -130,43 +117,21 @@ def _parse(text: str) -> list[_Row]:
     return rows
 
 
-def plan_load(*, text: str) -> PlanReport:
-    """Replace the plan of every ward the CSV names with the CSV's rows. Raises ``PlanError``."""
+def plan_load(*, text: str) -> PlanLoadReport:
+    """Replace the trajectory of every ward the CSV names with the CSV's rows, in the plan
+    store (metric ``vw_capacity``, scope the ward's code, the medical cover as the note): the
+    operating plan's one mechanism. Raises ``PlanError``; writes nothing then."""
     rows = _parse(text)
-    report = PlanReport()
-    wards = {row.ward.pk for row in rows}
-    wanted = {(row.ward.pk, row.month): row for row in rows}
-    with transaction.atomic():
-        held = {
-            (p.ward_id, p.month): p
-            for p in VirtualWardPlan.objects.select_for_update().filter(ward_id__in=wards)
-        }
-        gone = [p.pk for key, p in held.items() if key not in wanted]
-        if gone:
-            VirtualWardPlan.objects.filter(pk__in=gone).delete()
-            report.counts["deleted"] += len(gone)
-        new, changed = [], []
-        for key, row in wanted.items():
-            plan = held.get(key)
-            if plan is None:
-                new.append(
-                    VirtualWardPlan(
-                        ward=row.ward,
-                        month=row.month,
-                        planned_capacity=row.planned_capacity,
-                        medical_cover=row.medical_cover,
-                    )
-                )
-            elif (plan.planned_capacity, plan.medical_cover) != (
-                row.planned_capacity,
-                row.medical_cover,
-            ):
-                plan.planned_capacity, plan.medical_cover = row.planned_capacity, row.medical_cover
-                changed.append(plan)
-            else:
-                report.counts["unchanged"] += 1
-        VirtualWardPlan.objects.bulk_create(new)
-        VirtualWardPlan.objects.bulk_update(changed, ["planned_capacity", "medical_cover"])
-        report.counts["created"] += len(new)
-        report.counts["updated"] += len(changed)
-    return report
+    return plan_values_store(
+        entries=[
+            PlanEntry(
+                metric=PlanMetric.VW_CAPACITY,
+                scope=row.ward.code,
+                month=row.month,
+                value=Decimal(row.planned_capacity),
+                note=row.medical_cover,
+            )
+            for row in rows
+        ],
+        replace_scopes={(PlanMetric.VW_CAPACITY.value, row.ward.code) for row in rows},
+    )

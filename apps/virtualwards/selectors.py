@@ -10,8 +10,11 @@ from django.db import connection
 from django.db.models import F, Min
 
 from apps.beds.models import System
+from apps.plan.choices import PlanMetric
+from apps.plan.models import PlanValue
+from apps.plan.rules import SYSTEM
 
-from .models import VirtualWard, VirtualWardCensus, VirtualWardPlan, VirtualWardSnapshot
+from .models import VirtualWard, VirtualWardCensus, VirtualWardSnapshot
 from .rules import local_month, month_end, months_between, per_100k, utilisation_pct
 
 
@@ -78,7 +81,7 @@ def board_virtual_wards(*, now: datetime) -> dict[str, Any]:
 
 # Per (month, ward): the capacity of the ward's latest census before the month ended.
 _ACTUAL_BY_MONTH = """
-SELECT m.month, w.id, c.capacity
+SELECT m.month, w.id, w.code, c.capacity
 FROM unnest(%(months)s::date[], %(ends)s::timestamptz[]) AS m(month, ends_at)
 CROSS JOIN virtualwards_virtualward w
 JOIN LATERAL (
@@ -89,8 +92,22 @@ JOIN LATERAL (
 """
 
 
+def vw_capacity_at_month_ends(*, months: list[date]) -> list[tuple[date, int, str, int]]:
+    """``(month, ward id, ward code, capacity)``: each ward's capacity at its latest census
+    before the end of each month (Europe/London; the month in progress: its census in force
+    now). Wards with no census by then are absent. One query. The one definition of actual
+    capacity for the trajectory here and the plan's ``vw_capacity``."""
+    if not months:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTUAL_BY_MONTH, {"months": months, "ends": list(map(month_end, months))})
+        return cursor.fetchall()
+
+
 def vw_plan_vs_actual(*, now: datetime) -> dict[str, Any]:
-    """Planned against actual virtual-ward capacity by month, for the system and per ward.
+    """Planned against actual virtual-ward capacity by month, for the system and per ward,
+    from the operating plan's store (``vw_capacity``: a row per ward, and the system's own
+    row where given).
 
     ``{"months": [{"month", "planned", "actual"}], "wards": [{"code", "name", "months": [...]}]}``
     ``planned`` is the plan's capacity for the month (null when the plan names no ward for it);
@@ -99,12 +116,21 @@ def vw_plan_vs_actual(*, now: datetime) -> dict[str, Any]:
     Months run from the first planned or reported month to the later of the last planned month
     and, once censuses exist, the current month. Four queries whatever the estate.
     """
-    plan = list(VirtualWardPlan.objects.values_list("ward_id", "month", "planned_capacity"))
-    first_census = VirtualWardCensus.objects.aggregate(first=Min("as_at"))["first"]
     wards = list(VirtualWard.objects.order_by("code").values_list("id", "code", "name"))
+    ward_ids = {code: pk for pk, code, _name in wards}
+    system_plan: dict[date, int] = {}
+    plan: list[tuple[int, date, int]] = []
+    for scope, month, value in PlanValue.objects.filter(metric=PlanMetric.VW_CAPACITY).values_list(
+        "scope", "month", "value"
+    ):
+        if scope == SYSTEM:
+            system_plan[month] = int(value)
+        elif scope in ward_ids:
+            plan.append((ward_ids[scope], month, int(value)))
+    first_census = VirtualWardCensus.objects.aggregate(first=Min("as_at"))["first"]
 
     this_month = local_month(now)
-    starts = [month for _, month, _ in plan]
+    starts = [month for _, month, _ in plan] + list(system_plan)
     ends = list(starts)
     if first_census is not None:
         starts.append(local_month(first_census))
@@ -117,14 +143,16 @@ def vw_plan_vs_actual(*, now: datetime) -> dict[str, Any]:
     actual: dict[tuple[int, date], int] = {}
     begun = [m for m in months if m <= this_month]
     if first_census is not None and begun:
-        with connection.cursor() as cursor:
-            cursor.execute(_ACTUAL_BY_MONTH, {"months": begun, "ends": list(map(month_end, begun))})
-            actual = {(ward_id, month): capacity for month, ward_id, capacity in cursor.fetchall()}
+        actual = {
+            (ward_id, month): capacity
+            for month, ward_id, _code, capacity in vw_capacity_at_month_ends(months=begun)
+        }
 
     planned_total: dict[date, int] = defaultdict(int)
     actual_total: dict[date, int] = defaultdict(int)
     for (_, month), n in planned.items():
         planned_total[month] += n
+    planned_total.update(system_plan)  # a system row of the plan, where given, is the plan
     for (_, month), n in actual.items():
         actual_total[month] += n
 

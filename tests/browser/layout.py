@@ -32,6 +32,7 @@ PAGES = (
     Page("/emergency/", "emergency departments", open="details summary"),
     Page("/s1/{today}/", "S1"),
     Page("/ambulance/", "ambulance response"),
+    Page("/plan/", "operating plan"),
 )
 
 # Returns what is wrong: the page wider than the window, and elements drawn outside the window

@@ -349,3 +349,27 @@ def test_s1_exports_carry_hostile_organisation_names_as_text(manager_client, see
     names = {row[0].value: row[1] for row in sheet.iter_rows(min_row=4)}
     for code, name in hostile.items():
         assert names[code].value == name and names[code].data_type == "s"
+
+
+def test_the_patients_page_shows_todays_timeliness_and_the_trend(scc_client, estate):
+    now = timezone.now()
+    today = local_date(now)
+    post_list(
+        "RWE",
+        now - timedelta(minutes=30),
+        [Patient("T1", today - timedelta(days=1), "P1")],
+        now=now,
+    )
+    post_list(
+        "RWE",
+        now - timedelta(minutes=10),
+        [],
+        discharged=[{"ref": "T1", "discharged_at": (now - timedelta(minutes=20)).isoformat()}],
+        now=now,
+    )
+    html = scc_client.get("/discharge/").content.decode()
+    assert "Discharge timeliness" in html
+    section = html[html.index('id="timeliness"') :]
+    assert section.count("<svg") == 3
+    assert "90% target" in section and "85% target" in section and "65% target" in section
+    assert "100.0%" in section  # P1 within 1 day: 1 of 1

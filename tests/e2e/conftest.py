@@ -48,8 +48,10 @@ def serve(data_dir: Path, *, demo: bool = True, extra_env: dict | None = None) -
         SCC_DEMO="1" if demo else "0",
         DJANGO_SETTINGS_MODULE="config.settings",
         WEB_WORKERS="1",
-        **(extra_env or {}),
+        # The plan's demo history takes a while to seed; the tests that need it ask for it.
+        SCC_DEMO_HISTORY="0",
     )
+    env.update(extra_env or {})
     log = data_dir / "serve.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(

@@ -155,6 +155,8 @@ API_READS = [
     "/api/v1/forecasts/beds/",
     "/api/v1/calls/",
     "/api/v1/actions/",
+    "/api/v1/discharge/timeliness/",
+    "/api/v1/plan/",
 ]
 PUBLIC_API = ["/api/v1/schema/", "/api/v1/docs/"]
 
@@ -345,6 +347,8 @@ PAGES = [
     f"/s1/{TODAY}/",
     f"/exports/s1/{TODAY}.csv",
     f"/exports/s1/{TODAY}.xlsx",
+    "/plan/",
+    "/exports/plan.xlsx",
     "/admin/",
     "/calls/",
     "/actions/",
@@ -355,6 +359,7 @@ EXPORTS = {
     f"/exports/s1/{TODAY}.csv",
     f"/exports/s1/{TODAY}.xlsx",
     "/exports/actions.csv",
+    "/exports/plan.xlsx",
 }
 NOT_YET_BUILT = {"/sites/RWE-LRI/"}
 

@@ -105,7 +105,8 @@ def test_the_page_query_count_does_not_grow_with_the_wards(scc_client, reported,
 
 
 def test_the_admin_lists_virtual_wards_plan_and_censuses(admin_client, reported):
-    for path in ("virtualward", "virtualwardplan", "virtualwardcensus"):
-        response = admin_client.get(f"/admin/virtualwards/{path}/")
+    for path in ("virtualwards/virtualward", "plan/planvalue", "virtualwards/virtualwardcensus"):
+        response = admin_client.get(f"/admin/{path}/")
         assert response.status_code == 200, path
+    assert b"VW-FRAILTY" in admin_client.get("/admin/plan/planvalue/").content
     assert b"Frailty" in admin_client.get("/admin/virtualwards/virtualwardcensus/").content

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from apps.beds.estate import estate_load
-from apps.virtualwards.models import VirtualWardPlan
+from apps.plan.models import PlanValue
 from apps.virtualwards.plan import PlanError, plan_load
 from apps.virtualwards.selectors import vw_plan_vs_actual
 
@@ -37,7 +37,7 @@ def test_the_llr_plan_totals_72_to_314_by_month(llr, capsys):
 
 def test_the_plan_names_wards_not_present_in_every_month(llr):
     call_command("load_vw_plan", str(LLR_PLAN))
-    frailty = VirtualWardPlan.objects.filter(ward__code="VW-FRAILTY")
+    frailty = PlanValue.objects.filter(metric="vw_capacity", scope="VW-FRAILTY")
     assert frailty.count() == 9
     assert frailty.order_by("month").first().month == date(2023, 4, 1)
     wards = {
@@ -53,11 +53,11 @@ def test_the_plan_names_wards_not_present_in_every_month(llr):
 
 def test_loading_the_plan_twice_changes_nothing(llr, capsys):
     call_command("load_vw_plan", str(LLR_PLAN))
-    before = list(VirtualWardPlan.objects.order_by("pk").values())
+    before = list(PlanValue.objects.order_by("pk").values())
     capsys.readouterr()
     call_command("load_vw_plan", str(LLR_PLAN))
     assert capsys.readouterr().out.startswith("Plan unchanged")
-    assert list(VirtualWardPlan.objects.order_by("pk").values()) == before
+    assert list(PlanValue.objects.order_by("pk").values()) == before
 
 
 def test_a_file_replaces_the_plan_of_the_wards_it_names_only(estate):
@@ -73,11 +73,7 @@ def test_a_file_replaces_the_plan_of_the_wards_it_names_only(estate):
         1,
         1,
     )
-    assert sorted(
-        VirtualWardPlan.objects.values_list(
-            "ward__code", "month", "planned_capacity", "medical_cover"
-        )
-    ) == [
+    assert sorted(PlanValue.objects.values_list("scope", "month", "value", "note")) == [
         ("VW-ASTHMA", date(2023, 4, 1), 5, "UHL"),
         ("VW-FRAILTY", date(2023, 5, 1), 15, "LPT"),
     ]
@@ -102,7 +98,7 @@ def test_an_invalid_file_names_row_and_column_and_writes_nothing(estate):
         "row 6, planned_capacity: '7.5' is not a whole number from 0 to 100000.",
         "row 7, month: Frailty 2023-04 repeats row 2.",
     ]
-    assert not VirtualWardPlan.objects.exists()
+    assert not PlanValue.objects.exists()
 
 
 def test_a_file_missing_a_column_is_refused(estate):
@@ -117,4 +113,4 @@ def test_the_command_reports_errors_without_writing(estate, tmp_path):
         call_command("load_vw_plan", str(bad))
     with pytest.raises(CommandError, match="No such file"):
         call_command("load_vw_plan", str(tmp_path / "missing.csv"))
-    assert not VirtualWardPlan.objects.exists()
+    assert not PlanValue.objects.exists()

@@ -401,3 +401,66 @@ def fan_chart(
         y_label=y_label,
         body=body,
     )
+
+
+def bar_line_chart(
+    bars: Sequence[float | None],
+    line: Sequence[float | None],
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    y_domain: tuple[float, float],
+    x_ticks: Sequence[Tick] = (),
+    y_ticks: Sequence[Tick] = (),
+    x_label: str = "",
+    y_label: str = "",
+    bar_fraction: float = 0.6,
+    box: Box = DEFAULT_BOX,
+) -> SafeString:
+    """Bars (e.g. actual) with a line through the same slots (e.g. plan), one slot per
+    position; ``None`` draws no bar / breaks the line, and a lone line point is a dot. Tick
+    x values are slot indexes."""
+    slots = max(len(bars), len(line), 1)
+    x_domain = (-0.5, slots - 0.5)
+    sx = (box.x0, box.x1)
+    sy = (box.y0, box.y1)
+    bar_width = (box.x1 - box.x0) / slots * bar_fraction
+    body = ['<g class="chart-bars" aria-hidden="true">']
+    for i, y in enumerate(bars):
+        if y is None:
+            continue
+        centre = scale(i, x_domain, sx)
+        top = scale(y, y_domain, sy)
+        body.append(
+            f'<rect class="chart-bar" x="{_n(centre - bar_width / 2)}" y="{_n(top)}" '
+            f'width="{_n(bar_width)}" height="{_n(max(box.y0 - top, 0))}"/>'
+        )
+    body.append("</g>")
+    commands: list[str] = []
+    dots: list[str] = []
+    drawing = False
+    for i, y in enumerate(line):
+        if y is None:
+            drawing = False
+            continue
+        px, py = _n(scale(i, x_domain, sx)), _n(scale(y, y_domain, sy))
+        commands.append(f"{'L' if drawing else 'M'}{px} {py}")
+        dots.append(f'<circle class="chart-plan-dot" cx="{px}" cy="{py}" r="3"/>')
+        drawing = True
+    if commands:
+        body.append(f'<path class="chart-plan" d="{"".join(commands)}" aria-hidden="true"/>')
+        body.append(f'<g aria-hidden="true">{"".join(dots)}</g>')
+    return _frame(
+        box=box,
+        chart_id=chart_id,
+        title=title,
+        desc=desc,
+        x_ticks=x_ticks,
+        y_ticks=y_ticks,
+        x_domain=x_domain,
+        y_domain=y_domain,
+        x_label=x_label,
+        y_label=y_label,
+        body=body,
+    )

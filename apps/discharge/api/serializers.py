@@ -114,3 +114,29 @@ class S1Out(serializers.Serializer):
     frozen_at = serializers.DateTimeField(
         allow_null=True, help_text="When the day's S1 was frozen; null unless state is frozen."
     )
+
+
+class TimelinessRowOut(serializers.Serializer):
+    organisation = serializers.CharField(help_text="Organisation code; TOTAL for the pooled row.")
+    discharged = serializers.IntegerField(help_text="Patients discharged that local day.")
+    p1_discharged = serializers.IntegerField(help_text="Of them, P1 on their last list.")
+    p1_within_1_day_pct = serializers.FloatField(
+        allow_null=True, help_text="% of P1 discharged within 1 day of MOFD (target 90%)."
+    )
+    p2_p3_discharged = serializers.IntegerField(help_text="Of them, P2 or P3 on their last list.")
+    p2_p3_within_2_days_pct = serializers.FloatField(
+        allow_null=True, help_text="% of P2/P3 discharged within 2 days of MOFD (target 85%)."
+    )
+    before_17_pct = serializers.FloatField(
+        allow_null=True, help_text="% of all discharges before 17:00 local (target 65%)."
+    )
+    p0_discharged = serializers.IntegerField(help_text="Of them, P0 on their last list.")
+    p0_before_17_pct = serializers.FloatField(
+        allow_null=True, help_text="% of P0 discharges before 17:00 local."
+    )
+
+
+class TimelinessOut(serializers.Serializer):
+    date = serializers.DateField()
+    rows = TimelinessRowOut(many=True)
+    total = TimelinessRowOut(help_text="Pooled over every discharge of the day.")

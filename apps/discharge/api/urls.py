@@ -4,7 +4,7 @@ from apps.sitreps.api.views import sitrep_examples, sitrep_view
 from apps.sitreps.choices import SitrepKind
 
 from .serializers import MofdListAcceptedOut, MofdListIn
-from .views import S1View
+from .views import S1View, TimelinessView
 
 DischargeSitrepView = sitrep_view(
     kind=SitrepKind.DISCHARGE,
@@ -47,4 +47,5 @@ DischargeSitrepView = sitrep_view(
 urlpatterns = [
     path("sitreps/discharge/", DischargeSitrepView.as_view(), name="sitreps-discharge"),
     path("s1/", S1View.as_view(), name="s1"),
+    path("discharge/timeliness/", TimelinessView.as_view(), name="discharge-timeliness"),
 ]

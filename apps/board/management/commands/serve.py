@@ -60,6 +60,9 @@ def _die_with_parent() -> None:
         pass
 
 
+DEMO_PLAN = "llr_operating_plan_2026_27.csv"
+
+
 class Command(BaseCommand):
     help = "Migrate, load the demo (SCC_DEMO=1) and run web, worker, beat and the simulator."
 
@@ -82,6 +85,11 @@ class Command(BaseCommand):
             call_command("load_estate", str(estate))
             plan = Path(settings.BASE_DIR) / "demo" / "llr_virtual_wards_plan_2023_24.csv"
             call_command("load_vw_plan", str(plan))
+            # The operating plan of the demo year, and a labelled demo history of its months
+            # so far (demo/plan_history.py) so that past months have actuals.
+            call_command("load_plan", str(Path(settings.BASE_DIR) / "demo" / DEMO_PLAN))
+            if settings.SCC_DEMO_HISTORY:
+                call_command("demo_plan_history")
             for username, role, password in DEMO_USERS:
                 if not User.objects.filter(username=username).exists():
                     user_create(username=username, role=role, password=password)
