@@ -1,19 +1,18 @@
 """The headline figures of an action's scope as they stood at a moment (DOMAIN.md "an action's
-effect"), from the history each app keeps: occupancy snapshots, handover records, MOFD lists.
+effect"), from the history each app keeps: occupancy snapshots, handover records, MOFD lists,
+ED attendances, ambulance incidents.
 
 A registry of one function per figure: ``FIGURES[name](scope, at)`` gives the figure for a
 site, an organisation or the system (``scope.kind``) as at ``at``, or ``None`` when unknown.
-A figure whose app is not on this branch yet is registered as ``None`` with the reason, so
-that its app only has to register its function here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 
 from apps.ambulance import response_rules
 from apps.ambulance.models import Handover, Incident
@@ -23,6 +22,8 @@ from apps.beds.models import OccupancySnapshot, Organisation, Site
 from apps.beds.rules import occupancy_pct
 from apps.core.localtime import local_date, local_day_bounds
 from apps.discharge.models import MofdList
+from apps.emergency import rules as emergency_rules
+from apps.emergency.models import Attendance
 
 from .choices import SYSTEM_SCOPE, ActionScopeKind
 from .rules import (
@@ -145,10 +146,21 @@ def c2_mean_response_s(scope: Scope, at: datetime) -> int | None:
     )["mean_response_s"]
 
 
-def _not_yet(scope: Scope, at: datetime) -> None:
-    # ED 4-hour performance (apps/emergency) is built on its own branch; until its app lands
-    # there is nothing to measure, so the effect says null (unknown), never 0.
-    return None
+def ed_four_hour_pct(scope: Scope, at: datetime) -> float | None:
+    """ED four-hour performance, all types (%, one decimal half up), of the site (pooled over
+    every site's departures for the system) over the departures of the local day of ``at``
+    up to ``at``: those whose ``time_in_dept_min`` ≤ 240 to the second, out of all of them;
+    ``None`` when nobody had departed (DOMAIN.md "Emergency department", "an action's
+    effect"). Times are held truncated to whole seconds. One query."""
+    start, _end = local_day_bounds(local_date(at))
+    departures = Attendance.objects.filter(departed_at__gte=start, departed_at__lte=at)
+    if scope.site is not None:
+        departures = departures.filter(site=scope.site)
+    row = departures.annotate(stay=F("departed_at") - F("arrived_at")).aggregate(
+        departed=Count("pk"),
+        met=Count("pk", filter=Q(stay__lte=timedelta(seconds=emergency_rules.FOUR_HOURS_S))),
+    )
+    return emergency_rules.pct(row["met"], row["departed"])
 
 
 FigureFunction = Callable[[Scope, datetime], float | int | None]
@@ -156,7 +168,7 @@ FigureFunction = Callable[[Scope, datetime], float | int | None]
 FIGURES: dict[str, FigureFunction] = {
     GA_OCCUPANCY_PCT: ga_occupancy_pct,
     LONGEST_AMBULANCE_WAIT_MIN: longest_ambulance_wait_min,
-    ED_FOUR_HOUR_PCT: _not_yet,
+    ED_FOUR_HOUR_PCT: ed_four_hour_pct,
     MOFD_P1_P3: mofd_p1_p3,
     C2_MEAN_RESPONSE_S: c2_mean_response_s,
 }

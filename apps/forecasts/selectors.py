@@ -13,7 +13,9 @@ from django.db import connection
 from apps.beds.choices import BedType
 from apps.beds.models import Site, Ward, WardState
 from apps.beds.selectors import occupancy_by_bed_type
-from apps.core.localtime import local_today
+from apps.core.localtime import local_day_end, local_day_start, local_today
+from apps.emergency.choices import Disposition
+from apps.emergency.models import Attendance
 
 from .choices import SYSTEM_SCOPE, Series
 from .engine import MODEL_NAME
@@ -77,9 +79,82 @@ def own_ga_occupied_midday(
     return out
 
 
-# The product's own figures per series: a function of (start, end) → SiteSeries. The ED
-# series join here once ED attendances are held (apps/emergency).
+# Each site's ED attendances that arrived or departed in local days start…end, by local day of
+# the event: a site holds records for a day when one of its attendances arrived or departed in
+# it (then its count that day may be 0); a day without any is absent (missing, never 0). The
+# two range scans use the arrived_at and departed_at indexes.
+_ED_DAYS_SQL = """
+WITH events AS (
+    SELECT site_id, (arrived_at AT TIME ZONE 'Europe/London')::date AS day,
+           true AS arrival, NULL::varchar AS disposition
+      FROM {attendance}
+     WHERE arrived_at >= %(start)s AND arrived_at < %(end)s
+    UNION ALL
+    SELECT site_id, (departed_at AT TIME ZONE 'Europe/London')::date, false, disposition
+      FROM {attendance}
+     WHERE departed_at >= %(start)s AND departed_at < %(end)s
+)
+SELECT si.code, events.day, COUNT(*) FILTER (WHERE {counted})
+  FROM events
+  JOIN {site} si ON si.id = events.site_id
+ WHERE %(all_sites)s OR si.code = ANY(%(sites)s)
+ GROUP BY 1, 2
+"""
+
+
+def _own_ed_days(
+    *, counted: str, start: date, end: date, sites: Collection[str] | None
+) -> SiteSeries:
+    sql = _ED_DAYS_SQL.format(
+        attendance=Attendance._meta.db_table, site=Site._meta.db_table, counted=counted
+    )
+    out: SiteSeries = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "start": local_day_start(start),
+                "end": local_day_end(end),
+                "admitted": Disposition.ADMITTED.value,
+                "all_sites": sites is None,
+                "sites": list(sites or []),
+            },
+        )
+        for code, day, value in cursor.fetchall():
+            out.setdefault(code, {})[day] = float(value)
+    return out
+
+
+def own_ed_attendances(
+    *, start: date, end: date, sites: Collection[str] | None = None
+) -> SiteSeries:
+    """``ed_attendances`` per site from the ED attendances held: arrivals by local day
+    (Europe/London; 23 or 25 hours on clock-change days), local days ``start``…``end``
+    (DOMAIN.md "Forecasts", "Emergency department"). A day on which none of the site's
+    attendances arrived or departed is absent. ``sites``: only these site codes (``None``:
+    every site). One query."""
+    return _own_ed_days(counted="events.arrival", start=start, end=end, sites=sites)
+
+
+def own_emergency_admissions(
+    *, start: date, end: date, sites: Collection[str] | None = None
+) -> SiteSeries:
+    """``emergency_admissions`` per site from the ED attendances held: departures with
+    disposition ``admitted`` by local day of departure, local days ``start``…``end``
+    (DOMAIN.md "Forecasts"). A day on which none of the site's attendances arrived or departed
+    is absent; one with attendances but no admission is 0. ``sites``: as above. One query."""
+    return _own_ed_days(
+        counted="NOT events.arrival AND events.disposition = %(admitted)s",
+        start=start,
+        end=end,
+        sites=sites,
+    )
+
+
+# The product's own figures per series: a function of (start, end, sites) → SiteSeries.
 OWN_SOURCES: dict[str, Callable[..., SiteSeries]] = {
+    Series.ED_ATTENDANCES: own_ed_attendances,
+    Series.EMERGENCY_ADMISSIONS: own_emergency_admissions,
     Series.GA_OCCUPIED_MIDDAY: own_ga_occupied_midday,
 }
 
@@ -135,8 +210,8 @@ def series_history(
 
 
 def scopes_with_history(*, today: date, days: int = 730) -> list[str]:
-    """Site codes with an imported day or an adult G&A bed state in the window, then
-    ``system`` when there are any. Two queries."""
+    """Site codes with an imported day, an adult G&A bed state or an ED attendance in the
+    window, then ``system`` when there are any. Three queries."""
     start = today - timedelta(days=days)
     imported = HistoryDay.objects.filter(date__gte=start, date__lt=today).values_list(
         "site__code", flat=True
@@ -144,7 +219,10 @@ def scopes_with_history(*, today: date, days: int = 730) -> list[str]:
     reported = WardState.objects.filter(
         ward__bed_type=BedType.GA_ADULT, as_at__date__lt=today
     ).values_list("ward__site__code", flat=True)
-    codes = sorted(set(imported.distinct()) | set(reported.distinct()))
+    attended = Attendance.objects.filter(
+        arrived_at__gte=local_day_start(start), arrived_at__lt=local_day_start(today)
+    ).values_list("site__code", flat=True)
+    codes = sorted(set(imported.distinct()) | set(reported.distinct()) | set(attended.distinct()))
     return [*codes, SYSTEM_SCOPE] if codes else []
 
 

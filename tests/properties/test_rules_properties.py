@@ -124,8 +124,9 @@ def test_beds_counts_that_fit_are_exactly_those_a_bed_list_could_give(
 ):
     counts_ = beds.Occupancy(occupied, vacant, closed, escalation_open)
     fits = not beds.counts_problems(counts_, core_beds=core, escalation_beds=escalation)
+    # A bed list accounts for every core bed (open or closed): counts must too.
     possible = (
-        escalation_open <= min(escalation, occupied + vacant) and counts_.core_open + closed <= core
+        escalation_open <= min(escalation, occupied + vacant) and counts_.core_open + closed == core
     )
     assert fits == possible
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from apps.sitreps.fields import SitrepTimeField
@@ -40,6 +41,27 @@ class AttendanceIn(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An arrival, then its decision to admit and departure",
+            value={
+                "attendances": [
+                    {
+                        "attendance": "LRI-ED-000123",
+                        "site": "RWE-LRI",
+                        "department_type": 1,
+                        "arrived_at": "2026-11-23T07:05:00+00:00",
+                        "decision_to_admit_at": "2026-11-23T09:40:00+00:00",
+                        "departed_at": None,
+                        "disposition": None,
+                    }
+                ]
+            },
+            request_only=True,
+        )
+    ]
+)
 class AttendancesIn(serializers.Serializer):
     attendances = AttendanceIn(many=True, allow_empty=False, max_length=5000)
 

@@ -13,7 +13,7 @@ EmergencySitrepView = sitrep_view(
     summary="ED attendances (the organisation that runs the site)",
     description=EMERGENCY_DESCRIPTION,
     examples=sitrep_examples(
-        name="An arrival with its decision to admit, still in the department",
+        name="An arrival, and a departure filled in",
         request={
             "attendances": [
                 {
@@ -21,15 +21,24 @@ EmergencySitrepView = sitrep_view(
                     "site": "RWE-LRI",
                     "department_type": 1,
                     "arrived_at": "2026-11-23T07:05:00+00:00",
-                    "decision_to_admit_at": "2026-11-23T09:40:00+00:00",
+                    "decision_to_admit_at": None,
                     "departed_at": None,
                     "disposition": None,
-                }
+                },
+                {
+                    "attendance": "LRI-ED-000098",
+                    "site": "RWE-LRI",
+                    "department_type": 1,
+                    "arrived_at": "2026-11-23T03:40:00+00:00",
+                    "decision_to_admit_at": "2026-11-23T05:10:00+00:00",
+                    "departed_at": "2026-11-23T08:55:00+00:00",
+                    "disposition": "admitted",
+                },
             ]
         },
         response={
-            "submission": 4031,
-            "attendances": 1,
+            "submission": 5120,
+            "attendances": 2,
             "days": ["2026-11-23"],
             "sites": ["RWE-LRI"],
         },

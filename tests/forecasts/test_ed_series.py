@@ -1,0 +1,102 @@
+"""The ED series from the product's own attendances (DOMAIN.md "Forecasts")."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from apps.forecasts.choices import SYSTEM_SCOPE
+from apps.forecasts.selectors import (
+    own_ed_attendances,
+    own_emergency_admissions,
+    scopes_with_history,
+    series_history,
+)
+from apps.forecasts.services import history_load
+from tests.emergency.conftest import item, post
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "site,date,ed_attendances,emergency_admissions,ga_occupied_midday\n"
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock_change(key_client):
+    """Attendances around Sunday 25 October 2026 (clocks back at 01:00 UTC: the local day runs
+    from 24 Oct 23:00 UTC to 26 Oct 00:00 UTC, 25 hours)."""
+    rwe = key_client("RWE")
+    response = post(
+        rwe,
+        # 23:30 BST on the 24th; leaves 00:10 BST on the 25th, admitted.
+        item("LRI-1", arrived=at(24, 22, 30), departed=at(24, 23, 10), disposition="admitted"),
+        # 00:30 BST on the 25th (the 24th in UTC); admitted at 03:00 GMT.
+        item("LRI-2", arrived=at(24, 23, 30), departed=at(25, 3), disposition="admitted"),
+        # 23:30 GMT on the 25th, the day's 25th hour; leaves on the 26th.
+        item("LRI-3", arrived=at(25, 23, 30), departed=at(26, 1), disposition="discharged"),
+        item("GH-1", "RWE-GH", arrived=at(25, 12), departed=at(25, 14), disposition="admitted"),
+    )
+    assert response.status_code == 201, response.json()
+    return rwe
+
+
+def test_arrivals_count_by_local_day_across_the_25_hour_day(
+    clock_change, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        got = own_ed_attendances(start=date(2026, 10, 23), end=date(2026, 10, 26))
+    assert got["RWE-LRI"] == {date(2026, 10, 24): 1, date(2026, 10, 25): 2, date(2026, 10, 26): 0}
+    assert got["RWE-GH"] == {date(2026, 10, 25): 1}
+    # A day without records is missing, never 0.
+    assert date(2026, 10, 23) not in got["RWE-LRI"]
+
+
+def test_admissions_count_admitted_departures_by_local_day_of_departure(
+    clock_change, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        got = own_emergency_admissions(start=date(2026, 10, 23), end=date(2026, 10, 26))
+    # Arrived on the 24th, records there, nobody left admitted that day: a real 0.
+    assert got["RWE-LRI"] == {date(2026, 10, 24): 0, date(2026, 10, 25): 2, date(2026, 10, 26): 0}
+    assert got["RWE-GH"] == {date(2026, 10, 25): 1}
+    only = own_emergency_admissions(
+        start=date(2026, 10, 25), end=date(2026, 10, 25), sites={"RWE-GH"}
+    )
+    assert only == {"RWE-GH": {date(2026, 10, 25): 1}}
+
+
+def test_own_ed_figures_win_and_the_system_sums_sites_with_data(clock_change):
+    history_load(
+        text=HEADER
+        + "RWE-LRI,2026-10-22,50,12,\n"
+        + "RWE-LRI,2026-10-24,99,30,\n"
+        + "RWE-GH,2026-10-22,20,,\n",
+        today=date(2026, 10, 27),
+    )
+    history = series_history(today=date(2026, 10, 27), days=5)
+    attendances = history["ed_attendances"]
+    assert attendances["RWE-LRI"][date(2026, 10, 22)] == 50  # imported: no records held
+    assert attendances["RWE-LRI"][date(2026, 10, 24)] == 1  # its own figure wins
+    assert attendances[SYSTEM_SCOPE] == {
+        date(2026, 10, 22): 70,
+        date(2026, 10, 24): 1,
+        date(2026, 10, 25): 3,
+        date(2026, 10, 26): 0,
+    }
+    admissions = history["emergency_admissions"]
+    assert admissions["RWE-LRI"][date(2026, 10, 24)] == 0  # own 0 wins over imported 30
+    assert admissions[SYSTEM_SCOPE][date(2026, 10, 22)] == 12  # GH's blank cell is no value
+    assert admissions[SYSTEM_SCOPE][date(2026, 10, 25)] == 3
+
+
+def test_a_site_with_only_ed_attendances_is_forecast(clock_change):
+    assert scopes_with_history(today=date(2026, 10, 27), days=5) == [
+        "RWE-GH",
+        "RWE-LRI",
+        SYSTEM_SCOPE,
+    ]
+    assert scopes_with_history(today=date(2026, 12, 27), days=5) == []
