@@ -104,6 +104,7 @@ def test_the_board_query_count_does_not_grow_with_the_estate(scc_client, estate)
     scc_client.get("/")  # reads the rules' thresholds, then held for 15 s
     small = (count("/api/v1/board/"), count("/"))
     estate_load(document=estate_with_extra_sites(20))
+    scc_client.get("/")  # the held thresholds may have expired meanwhile on a busy machine
     assert (count("/api/v1/board/"), count("/")) == small
 
 

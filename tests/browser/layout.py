@@ -33,6 +33,10 @@ PAGES = (
     Page("/s1/{today}/", "S1"),
     Page("/ambulance/", "ambulance response"),
     Page("/plan/", "operating plan"),
+    Page("/forecasts/", "forecasts"),
+    Page("/calls/", "system calls"),
+    Page("/actions/", "actions"),
+    Page("/wall/", "wall display"),
 )
 
 # Returns what is wrong: the page wider than the window, and elements drawn outside the window

@@ -6,6 +6,7 @@ import time
 import pytest
 
 from .conftest import login
+from .layout import LAYOUT_PROBLEMS_JS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -57,4 +58,16 @@ def test_the_board_shows_the_next_7_days(chromium, live):
     shots = os.environ.get("SCC_SCREENSHOTS")
     if shots:
         page.screenshot(path=f"{shots}/board-strip.png")
+    page.close()
+
+
+def test_the_next_7_days_fit_a_phone(chromium, live):
+    """At 390 px the seven days wrap onto rows; no day's figure spills out of its box."""
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    login(page, live)
+    _wait_for_forecasts(page, f"{live.url}/forecasts/")
+    page.goto(f"{live.url}/")
+    assert page.locator(".forecast-strip li").count() == 7
+    problems = page.evaluate(LAYOUT_PROBLEMS_JS)
+    assert problems == []
     page.close()
