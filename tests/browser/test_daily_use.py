@@ -190,7 +190,7 @@ def test_the_mofd_list_filters_by_site_and_sorts_from_its_headings(chromium, qui
     page.select_option("#id_site", "RWE-GH")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url("**/discharge/?**site=RWE-GH**")
-    page.get_by_role("link", name="Plan").click()
+    page.get_by_role("region", name="MOFD patients").get_by_role("link", name="Plan").click()
     page.wait_for_url("**sort=plan**")
     assert "site=RWE-GH" in page.url  # the filter is kept
     assert page.locator("th[aria-sort]").inner_text().startswith("Plan")
