@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.ambulance.models import Incident, ReapDeclaration
 from apps.beds.models import Organisation
-from apps.core.localtime import local_date, local_day_bounds
+from apps.core.localtime import local_date
 from apps.sitreps.choices import Outcome
 from apps.sitreps.models import Submission
 from apps.sitreps.services import sitrep_ingest
@@ -30,10 +30,9 @@ def iso(moment: datetime | None) -> str | None:
 
 @pytest.fixture
 def t0():
-    """Start of the local day's hour at least 3 h back, so every time is today and past."""
-    now = timezone.now().replace(microsecond=0)
-    start, _ = local_day_bounds(local_date(now))
-    return max(start, now - timedelta(hours=3))
+    """3 h back, so every time the tests post (up to t0 + 100 min) is past, whatever the time
+    of day; daily figures are read for ``local_date(t0)``."""
+    return timezone.now().replace(microsecond=0) - timedelta(hours=3)
 
 
 @pytest.fixture
@@ -82,6 +81,8 @@ def test_an_acute_trusts_key_is_refused_with_403(key_client, t0):
 
 
 def test_a_later_post_fills_in_and_a_null_never_clears_a_held_time(ambulance, t0):
+    # Every time posted here (up to t0 + 32 min) must be past, even just after midnight.
+    t0 = min(t0, timezone.now().replace(microsecond=0) - timedelta(minutes=40))
     dispatched = t0 + timedelta(minutes=2)
     assert post(ambulance, item(connected=t0, dispatched_at=dispatched)).status_code == 201
     # A late, less complete copy: category and dispatch unknown in this message.
@@ -293,7 +294,9 @@ def test_the_sql_centile_is_the_nearest_rank_where_a_float_product_would_miss(am
         for s in range(1, 71)
     ]
     assert post(ambulance, *items).status_code == 201
-    c2 = ambulance.get(DAILY).json()["total"]["categories"]["2"]
+    c2 = ambulance.get(DAILY, {"date": local_date(t0).isoformat()}).json()["total"]["categories"][
+        "2"
+    ]
     assert c2 == {"incidents": 70, "mean_response_s": 36, "p90_response_s": 63}
 
 
