@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+from datetime import datetime, time, timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.choices import Role
 from apps.accounts.models import ApiKey
 from apps.accounts.services import user_create
 from apps.beds.estate import estate_load
+from apps.core.localtime import LOCAL_TZ, local_date, local_day_start
 
 SMALL_ESTATE = {
     "system": {
@@ -144,3 +150,41 @@ def _fresh_redis():
     cache.clear()
     caches["tiles"].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(request):
+    """``SCC_TEST_CLOCK=HH:MM`` runs every test with the clock at that local (Europe/London)
+    time today, ticking: ``make test`` runs the date-sensitive tests at 00:05 and 23:55 so a
+    fixture that posts "3 hours ago" or "in 10 minutes" cannot pass only by the time of day.
+    Unset, the clock is the real one. Real processes (worker, server, browser) keep real time,
+    so the slow and browser tests ignore it."""
+    clock = os.environ.get("SCC_TEST_CLOCK")
+    if (
+        not clock
+        or request.node.get_closest_marker("slow")
+        or request.node.get_closest_marker("browser")
+    ):
+        yield
+        return
+    hour, minute = (int(part) for part in clock.split(":"))
+    today = local_date(timezone.now())
+    moment = datetime.combine(today, time(hour, minute), tzinfo=LOCAL_TZ)
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
+@pytest.fixture
+def day_clock():
+    """Now, at least 6 hours into the local day (aware UTC, whole seconds).
+
+    A test that posts times up to 3 hours back and reads *today's* figures cannot pass just
+    after local midnight: those times are yesterday. Before 06:00 local the clock travels
+    (ticking) to 06:00 today; later in the day it is the real clock, untouched."""
+    now = timezone.now().replace(microsecond=0)
+    earliest = local_day_start(local_date(now)) + timedelta(hours=6)
+    if now >= earliest:
+        yield now
+        return
+    with time_machine.travel(earliest, tick=True):
+        yield earliest

@@ -11,17 +11,16 @@ from django.utils import timezone
 
 from apps.ambulance.response_selectors import board_ambulance_response
 from apps.beds.models import Organisation
-from apps.core.localtime import local_date, local_day_bounds
 from apps.sitreps.services import sitrep_ingest
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def t0():
-    now = timezone.now().replace(microsecond=0)
-    start, _ = local_day_bounds(local_date(now))
-    return max(start, now - timedelta(hours=3))
+def t0(day_clock):
+    """3 hours ago, with the clock at least 6 hours into the day, so every time posted (up to
+    t0 + 100 min) is today and past whatever the time of day."""
+    return day_clock - timedelta(hours=3)
 
 
 def ingest(org: Organisation, kind: str, body: dict):

@@ -202,8 +202,8 @@ def test_a_site_that_never_reported_says_so(scc_client, estate):
 # --------------------------------------------------------------------------- ambulances
 
 
-def test_live_waits_are_highlighted_and_lost_hours_shown(scc_client, arrival):  # noqa: F811
-    now = timezone.now()
+def test_live_waits_are_highlighted_and_lost_hours_shown(scc_client, arrival, day_clock):  # noqa: F811
+    now = day_clock
     arrival("RWE-LRI", now - timedelta(minutes=50))
     arrival("RWE-LRI", now - timedelta(minutes=35))
     arrival("RWE-LRI", now - timedelta(minutes=5))
@@ -267,10 +267,14 @@ def test_trends_say_no_history_yet_before_any_data(scc_client, estate):
     assert "<svg" not in html
 
 
-def test_trends_draw_occupancy_with_the_standard_and_lost_hours(scc_client, arrival):  # noqa: F811
+def test_trends_draw_occupancy_with_the_standard_and_lost_hours(
+    scc_client,
+    arrival,  # noqa: F811
+    day_clock,
+):
     post_beds(worked_example(hours_ago(30)))
     post_beds(sitrep("RWE-LRI", hours_ago(2), counts("LRI-W23", occupied=5, vacant=5)))
-    now = timezone.now()
+    now = day_clock
     arrival("RWE-LRI", now - timedelta(minutes=80), handover_at=now - timedelta(minutes=20))
     from apps.ambulance.services import handover_days_refresh
     from apps.core.localtime import local_date

@@ -144,9 +144,9 @@ def test_a_tile_moves_on_with_the_clock(scc_client, key_client, rendered, clock)
 
 
 def test_lost_hours_accruing_re_render_a_tile_only_when_its_shown_hundredths_change(
-    scc_client, key_client, rendered, clock
+    scc_client, key_client, rendered, clock, day_clock
 ):
-    start = hours_ago(0).replace(microsecond=0)
+    start = day_clock  # the whole wait is today's, whatever the time of day
     clock.at(start)
     arrived = start - timedelta(minutes=20)  # 5 minutes past the 15-minute standard
     response = key_client("RX9").post(

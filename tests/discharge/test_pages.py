@@ -207,7 +207,7 @@ def test_a_bad_filter_shows_the_error_and_all_patients(scc_client, patients):
     assert "error" in response.content.decode()
 
 
-def test_the_patients_page_query_count_does_not_grow_with_rows(scc_client, estate):
+def test_the_patients_page_query_count_does_not_grow_with_rows(scc_client, estate, day_clock):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -351,8 +351,8 @@ def test_s1_exports_carry_hostile_organisation_names_as_text(manager_client, see
         assert names[code].value == name and names[code].data_type == "s"
 
 
-def test_the_patients_page_shows_todays_timeliness_and_the_trend(scc_client, estate):
-    now = timezone.now()
+def test_the_patients_page_shows_todays_timeliness_and_the_trend(scc_client, estate, day_clock):
+    now = day_clock
     today = local_date(now)
     post_list(
         "RWE",

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
 from apps.sitreps.models import Submission
 from apps.sitreps.pipeline import submissions_recompute
@@ -46,14 +45,14 @@ def recompute_all() -> set[str]:
 
 
 @pytest.fixture
-def t0():
-    """A whole second early today (local 00:30), or 20 hours ago if today is younger."""
+def t0(day_clock):
+    """Local 00:30 today, with at least 5.5 hours of today behind the clock (``day_clock``),
+    so a test's times after t0 are both today and past whatever the time of day."""
     from apps.core.localtime import local_date as local_day
     from apps.core.localtime import local_day_bounds
 
-    now = timezone.now()
-    start, _end = local_day_bounds(local_day(now))
-    return max(start + timedelta(minutes=30), now - timedelta(hours=20)).replace(microsecond=0)
+    start, _end = local_day_bounds(local_day(day_clock))
+    return start + timedelta(minutes=30)
 
 
 @pytest.fixture
