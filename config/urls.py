@@ -45,3 +45,8 @@ urlpatterns = [
 
 admin.site.login_form = AdminLoginForm
 admin.site.site_header = "SCC Capacity Board — administration"
+
+handler400 = "apps.core.http.bad_request"
+handler403 = "apps.core.http.permission_denied"
+handler404 = "apps.core.http.page_not_found"
+handler500 = "apps.core.http.server_error"

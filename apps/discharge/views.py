@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -55,13 +55,21 @@ def _s1(day: date, today: date) -> dict:
 
 @require_GET
 def s1_today(request):
-    """``/s1/``: today's S1, or the day picked in the form (``?date=YYYY-MM-DD``; a day after
-    today then answers 404 like any other link to it)."""
+    """``/s1/``: a redirect to today's S1, or to the day picked in the form
+    (``?date=YYYY-MM-DD``; a day after today then answers 404 like any other link to it).
+
+    A malformed ``date`` is 400 naming it (API.md: a malformed date is 400 on every page),
+    never a silent redirect to today."""
     _export_allowed(request)
-    today = local_today(timezone.now())
-    form = S1DayForm(request.GET or None)
-    day = form.cleaned_data["date"] if form.is_valid() else today
-    return redirect("discharge:s1", day=day)
+    if not request.GET.get("date"):
+        return redirect("discharge:s1", day=local_today(timezone.now()))
+    form = S1DayForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            f"date: {request.GET['date'][:40]!r} is not a day written YYYY-MM-DD.",
+            content_type="text/plain; charset=utf-8",
+        )
+    return redirect("discharge:s1", day=form.cleaned_data["date"])
 
 
 @require_GET

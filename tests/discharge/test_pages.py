@@ -291,6 +291,13 @@ def test_s1_redirects_to_today_and_the_picker_to_the_day(manager_client, estate)
     assert picked["Location"] == "/s1/2026-02-03/"
 
 
+@pytest.mark.parametrize("garbage", ["garbage", "2026-02-30", "03/02/2026"])
+def test_a_malformed_picked_day_is_400_naming_it_not_today(manager_client, estate, garbage):
+    response = manager_client.get("/s1/", {"date": garbage})
+    assert response.status_code == 400
+    assert garbage in response.content.decode() and "YYYY-MM-DD" in response.content.decode()
+
+
 def test_the_s1_page_links_the_days_around_it_and_says_what_it_is(manager_client, estate):
     today = local_date(timezone.now())
     html = manager_client.get(f"/s1/{today.isoformat()}/").content.decode()
