@@ -27,6 +27,7 @@ SELECT GROUPING(organisation_id) = 1 AS pooled, organisation_id, category,
        (ARRAY_AGG(response_s ORDER BY response_s))[(9 * COUNT(*) + 9) / 10]
   FROM {incident}
  WHERE clock_start_at >= %(start)s AND clock_start_at < %(end)s AND response_s IS NOT NULL
+       {until}
  GROUP BY GROUPING SETS ((organisation_id, category), (category))
 """
 
@@ -49,15 +50,21 @@ def _empty_categories() -> dict[str, dict[str, Any]]:
     return {str(c): dict(rules.EMPTY_FIGURES) for c in rules.CATEGORIES}
 
 
-def response_by_category(*, day: date) -> dict[int | None, dict[str, dict[str, Any]]]:
+def response_by_category(
+    *, day: date, until: datetime | None = None
+) -> dict[int | None, dict[str, dict[str, Any]]]:
     """``{organisation id: {"1".."4": figures}, None: pooled}`` for the local ``day`` (23 or
     25 hours on clock-change days), one statement. Organisations without responses are
-    absent; the pooled entry is always there."""
+    absent; the pooled entry is always there. ``until`` (within the day): the day so far as
+    it stood then, over clocks started and stopped before it."""
     start, end = local_day_bounds(day)
+    params = {"start": start, "end": end if until is None else min(end, until), "until": until}
+    sql = _DAY_SQL.format(
+        incident=Incident._meta.db_table,
+        until="" if until is None else "AND at_scene_at < %(until)s",
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            _DAY_SQL.format(incident=Incident._meta.db_table), {"start": start, "end": end}
-        )
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     out: dict[int | None, dict[str, dict[str, Any]]] = {None: _empty_categories()}
     for pooled, organisation_id, category, count, total, p90 in rows:
@@ -155,6 +162,15 @@ def reap_history(*, now: datetime, days: int) -> list[dict[str, Any]]:
             for pk, block in sorted(in_force.items(), key=lambda kv: kv[1]["declared_at"])
         ]
     return held
+
+
+def system_response_at(*, at: datetime) -> dict[str, dict[str, Any]]:
+    """``{"1".."4": {"incidents", "mean_response_s", "p90_response_s"}}``: the local day's
+    responses so far as they stood at ``at``, pooled over every service (DOMAIN.md "Ambulance
+    response": clock started that day and stopped before ``at``; seconds). The board's
+    ``system.ambulance_response_total`` with ``at`` for now; for the wall's "since
+    yesterday". One query."""
+    return response_by_category(day=local_date(at), until=at)[None]
 
 
 def board_ambulance_response(

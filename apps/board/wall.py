@@ -11,10 +11,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+
+from apps.ambulance.response_selectors import system_response_at
 from apps.ambulance.selectors import system_handovers_at
 from apps.beds.choices import BedType, OrganisationKind
 from apps.beds.selectors import system_occupancy_at
 from apps.discharge.selectors import mofd_total_at
+from apps.emergency.selectors import system_emergency_at
 from apps.virtualwards.selectors import system_utilisation_at
 
 from .tiles import site_tile
@@ -34,20 +38,39 @@ def change(now: float | int | None, then: float | int | None) -> dict[str, Any] 
     return {"then": then, "delta": abs(delta), "direction": direction}
 
 
+def seconds_change(now: int | None, then: int | None) -> dict[str, Any] | None:
+    """``change`` of a time in whole seconds, its ``delta`` an int (shown as m:ss)."""
+    out = change(now, then)
+    if out is not None:
+        out["delta"] = int(out["delta"])
+    return out
+
+
 def since_yesterday(*, board: dict[str, Any], now: datetime) -> dict[str, dict | None]:
     """Each system figure of the wall against the same time yesterday, from the snapshots
-    (adult G&A occupancy, virtual-ward utilisation), the lists in force then (MOFD) and the
-    handover records (crews waiting, lost hours so far today vs yesterday by this time).
-    OPEL keeps no history, so it has none. Four queries whatever the estate."""
+    (adult G&A occupancy, virtual-ward utilisation), the lists in force then (MOFD), the
+    handover records (crews waiting, lost hours so far today vs yesterday by this time), the
+    ED attendances (4-hour % so far today vs yesterday's day so far; patients over 12 h then)
+    and the incidents (C2 mean so far today, seconds). OPEL keeps no history, so it has none.
+    Seven queries whatever the estate."""
     then = now - YESTERDAY
     system = board["system"]
     occupancy_then = system_occupancy_at(at=then)
     handovers_then = system_handovers_at(at=then)
+    emergency_then = system_emergency_at(at=then) or {}
+    c2_then = system_response_at(at=then)["2"]
     occupancy = system["occupancy"]
     handovers = system["handovers"]
     mofd = system["mofd"]
     vw = system["virtual_wards"]
+    emergency = system["emergency"] or {}
+    c2 = system["ambulance_response_total"]["2"]
     return {
+        "ed_four_hour_pct": change(emergency.get("four_hour_pct_today"),
+                                   emergency_then.get("four_hour_pct_today")),
+        "ed_over_12h_now": change(emergency.get("over_12h_now"),
+                                  emergency_then.get("over_12h_now")),
+        "c2_mean_response_s": seconds_change(c2["mean_response_s"], c2_then["mean_response_s"]),
         "occupancy_pct": change(
             occupancy["pct"] if occupancy else None,
             occupancy_then.pct if occupancy_then else None,
@@ -84,4 +107,6 @@ def wall_context(*, board: dict[str, Any], now: datetime) -> dict[str, Any]:
         "alerts": alerts,
         "red_alerts": sum(1 for a in alerts if a["severity"] == "red"),
         "ga_adult_label": BedType.GA_ADULT.label,
+        "ed_standard_pct": settings.SCC_ED_FOUR_HOUR_STANDARD_PCT,
+        "cat2_ambition_s": settings.SCC_CAT2_MEAN_AMBITION_MIN * 60,
     }

@@ -84,10 +84,15 @@ class SiteDay:
     totals: rules.DayTotals
 
 
-def day_totals_by_site(*, day: date, site_ids: Collection[int] | None = None) -> list[SiteDay]:
+def day_totals_by_site(
+    *, day: date, site_ids: Collection[int] | None = None, until: datetime | None = None
+) -> list[SiteDay]:
     """Totals of every ED (or of ``site_ids``; including those with nothing that day) for a
-    local day. One query. Departures' figures do not depend on the clock: no ``now``."""
+    local day. One query. Departures' figures do not depend on the clock: no ``now``.
+    ``until`` (within the day) ends the day there: the day so far as it stood then."""
     start, end = local_day_bounds(day)
+    if until is not None:
+        end = min(end, until)
     only = site_ids is not None
     sql = _DAY_TOTALS_SQL.format(
         attendance=Attendance._meta.db_table,
@@ -189,6 +194,46 @@ def stored_day_totals(*, day: date) -> dict[int, rules.DayTotals]:
     """``{site_id: DayTotals}`` from the stored daily rows of ``day`` (one indexed query)."""
     rows = EmergencyDaily.objects.filter(date=day).values_list("site_id", *_STORED_FIELDS)
     return {row[0]: rules.DayTotals(*row[1:]) for row in rows}
+
+
+# Patients in the department at a past moment, there more than 12 hours then: arrived more than
+# 12 h before it and not departed before it (the day's departures end just before it, as
+# day_totals_by_site's [start, until) does), as the records are now held.
+_OVER_12H_AT_SQL = """
+SELECT COUNT(*)
+  FROM {attendance} a
+  JOIN {department} d ON d.site_id = a.site_id
+ WHERE a.arrived_at < %(twelve_ago)s AND a.arrived_at > %(stale)s
+   AND (a.departed_at IS NULL OR a.departed_at >= %(at)s)
+"""
+
+
+def system_emergency_at(*, at: datetime) -> dict[str, Any] | None:
+    """``{"four_hour_pct_today", "over_12h_now"}`` of the whole system as they stood at ``at``
+    (DOMAIN.md "Emergency department": all types' four-hour performance over the local day's
+    departures up to ``at``, %, one decimal; patients in the department at ``at`` over 12 h
+    from arrival), from the attendances as now held; ``None`` when no site reports ED
+    attendances. The board's ``system.emergency`` with ``at`` for now; for the wall's "since
+    yesterday". Two queries."""
+    at = rules.whole_seconds(at)
+    site_days = day_totals_by_site(day=local_date(at), until=at)
+    if not site_days:
+        return None
+    day = sum((sd.totals for sd in site_days), rules.DayTotals())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _OVER_12H_AT_SQL.format(
+                attendance=Attendance._meta.db_table,
+                department=EmergencyDepartment._meta.db_table,
+            ),
+            {
+                "at": at,
+                "twelve_ago": at - timedelta(seconds=rules.TWELVE_HOURS_S),
+                "stale": at - rules.MAX_STAY,
+            },
+        )
+        (over_12h,) = cursor.fetchone()
+    return {"four_hour_pct_today": rules.pct(day.met_4h, day.departed), "over_12h_now": over_12h}
 
 
 def board_emergency(*, now: datetime) -> dict[str, Any]:

@@ -1,18 +1,26 @@
 """The wall display (/wall/): everything on one screen, no controls, and each system figure
 against the same time yesterday."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from apps.ambulance.response_rules import minutes_text
+from apps.ambulance.response_selectors import system_response_at
 from apps.ambulance.selectors import system_handovers_at
 from apps.beds.estate import estate_load
 from apps.beds.models import Organisation
-from apps.board.wall import change
+from apps.board.selectors import board_build
+from apps.board.wall import change, wall_context
+from apps.core.localtime import local_date, local_day_bounds
 from apps.discharge.selectors import mofd_total_at
+from apps.emergency.selectors import system_emergency_at
 from apps.sitreps.pipeline import submissions_recompute
 from apps.sitreps.services import sitrep_ingest
 from tests.beds.factories import counts, hours_ago, sitrep, worked_example
@@ -21,8 +29,10 @@ from tests.conftest import estate_with_extra_sites
 pytestmark = pytest.mark.django_db
 
 
-def ingest(kind: str, org: str, body: dict) -> None:
-    result = sitrep_ingest(kind=kind, body=body, organisation=Organisation.objects.get(code=org))
+def ingest(kind: str, org: str, body: dict, now: datetime | None = None) -> None:
+    result = sitrep_ingest(
+        kind=kind, body=body, organisation=Organisation.objects.get(code=org), now=now
+    )
     assert result.status == 201, result.body
     submissions_recompute([result.submission_id])
 
@@ -58,7 +68,7 @@ def test_since_yesterday_compares_with_the_same_time_yesterday(scc_client, estat
 def test_a_system_with_no_history_says_so(scc_client, estate):
     ingest("beds", "RWE", worked_example(hours_ago(0.5)))
     html = scc_client.get("/wall/").content.decode()
-    occupancy = html[html.index("Adult G&amp;A occupancy") : html.index("Crews waiting")]
+    occupancy = html[html.index("Adult G&amp;A occupancy") : html.index("MOFD patients")]
     assert "no figure for yesterday" in occupancy and "pts" not in occupancy
 
 
@@ -128,3 +138,135 @@ def test_an_htmx_refresh_gets_only_the_body(scc_client, estate):
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="wall-body"') and "<html" not in html
     assert "HX-Request" in response["Vary"]
+
+
+def attendance(ref, arrived, departed=None, disposition="discharged", dta=None) -> dict:
+    return {
+        "attendance": ref,
+        "site": "RWE-LRI",
+        "department_type": 1,
+        "arrived_at": arrived.isoformat(),
+        "decision_to_admit_at": dta and dta.isoformat(),
+        "departed_at": departed and departed.isoformat(),
+        "disposition": disposition if departed else None,
+    }
+
+
+def c2_incident(ref, connected, at_scene) -> dict:
+    return {
+        "incident": ref,
+        "category": 2,
+        "call_connected_at": connected.isoformat(),
+        "identified_at": connected.isoformat(),
+        "dispatched_at": connected.isoformat(),
+        "at_scene_at": at_scene.isoformat(),
+        "stood_down_at": None,
+    }
+
+
+def tile(html: str, tile_id: str) -> str:
+    """The text of one wall tile, tags stripped and spaces collapsed."""
+    start = html.index(">", html.index(f'id="{tile_id}"')) + 1
+    return " ".join(re.sub(r"<[^>]+>", " ", html[start : html.index("</div>", start)]).split())
+
+
+def test_the_front_door_tiles_against_the_same_time_yesterday(estate):
+    """ED 4-hour so far today and patients over 12 h now, C2 mean so far today: each the
+    board's own figure, beside the same figure as it stood 24 hours earlier."""
+    now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # GMT: local time is UTC
+    y, t = datetime(2026, 11, 21, tzinfo=UTC), datetime(2026, 11, 22, tzinfo=UTC)
+    h = timedelta(hours=1)
+    ed = [
+        # Yesterday by 15:00: one of two departures met four hours (50.0%); one patient there
+        # 14 h at 15:00. Departures after 15:00 (one met, one not) count for the whole day only.
+        attendance("Y1", y + 8 * h, y + 10 * h),
+        attendance("Y2", y + 9 * h, y + 14 * h),
+        attendance("Y3", y + 1 * h, y + 16 * h, "admitted", dta=y + 6 * h),
+        attendance("Y4", y + 12 * h, y + 15.5 * h),
+        # Today: three of four met (75.0%); two patients there over 12 h now.
+        attendance("T1", t + 8 * h, t + 10 * h),
+        attendance("T2", t + 9 * h, t + 11 * h),
+        attendance("T3", t + 7 * h, t + 12 * h),
+        attendance("T4", t + 10 * h, t + 13 * h),
+        attendance("T5", t + 1 * h, None),
+        attendance("T6", t + 2.5 * h, None, dta=t + 8 * h),
+    ]
+    ingest("emergency", "RWE", {"attendances": ed}, now=now)
+    minute = timedelta(minutes=1)
+    calls = [
+        # Yesterday by 15:00: 20 and 30 min (25:00); the third stopped its clock after 15:00.
+        c2_incident("Y-1", y + 10 * h, y + 10 * h + 20 * minute),
+        c2_incident("Y-2", y + 11 * h, y + 11 * h + 30 * minute),
+        c2_incident("Y-3", y + 14 * h + 50 * minute, y + 15 * h + 10 * minute),
+        # Today: 10 and 20 min (15:00).
+        c2_incident("T-1", t + 10 * h, t + 10 * h + 10 * minute),
+        c2_incident("T-2", t + 12 * h, t + 12 * h + 20 * minute),
+    ]
+    ingest("incidents", "RX9", {"incidents": calls}, now=now)
+
+    then = now - timedelta(hours=24)
+    assert system_emergency_at(at=then) == {"four_hour_pct_today": 50.0, "over_12h_now": 1}
+    assert system_response_at(at=then)["2"]["mean_response_s"] == 25 * 60
+    # At "now" the as-it-stood selectors agree with the board's live figures.
+    board = board_build(now=now, detail=True)
+    system = board["system"]
+    assert system["emergency"]["four_hour_pct_today"] == 75.0
+    assert system["emergency"]["over_12h_now"] == 2
+    assert system_emergency_at(at=now) == {"four_hour_pct_today": 75.0, "over_12h_now": 2}
+    assert system["ambulance_response_total"]["2"]["mean_response_s"] == 15 * 60
+    assert system_response_at(at=now)["2"] == system["ambulance_response_total"]["2"]
+
+    context = wall_context(board=board, now=now)
+    since = context["since"]
+    assert since["ed_four_hour_pct"] == {"then": 50.0, "delta": Decimal("25.0"), "direction": "up"}
+    assert since["ed_over_12h_now"] == {"then": 1, "delta": 1, "direction": "up"}
+    assert since["c2_mean_response_s"] == {"then": 1500, "delta": 600, "direction": "down"}
+    html = render_to_string("board/wall.html#wall-body", context)
+    assert tile(html, "wall-ed-four-hour") == (
+        "ED 4-hour today ▲ 75.0% standard 76% · 6 attended ▲ up 25.0 pts since yesterday"
+    )
+    assert tile(html, "wall-ed-twelve-hour") == (
+        "Over 12 h in ED ▲ 2 2 in ED · 1 awaiting a bed ▲ up 1 since yesterday"
+    )
+    assert tile(html, "wall-cat2") == (
+        "C2 mean response ✓ 15:00 ambition 30:00 · 2 responses ▼ down 10:00 since yesterday"
+    )
+
+
+def test_the_wall_shows_the_board_apis_front_door_figures(scc_client, key_client):
+    """The wall and GET /api/v1/board/ read one board: the same ED and C2 figures."""
+    now = timezone.now().replace(microsecond=0)
+    start, _end = local_day_bounds(local_date(now))
+    # Times within today so far, whatever the time of day.
+    so_far = now - start
+    mid = start + so_far / 2
+    ed = [
+        attendance("A1", mid - timedelta(hours=3), mid),
+        attendance("A2", mid - timedelta(hours=5), mid, "admitted", dta=mid - timedelta(hours=1)),
+        attendance("A3", now - timedelta(hours=13), None),
+    ]
+    response = key_client("RWE").post(
+        "/api/v1/sitreps/emergency/", {"attendances": ed}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    from apps.sitreps.models import Submission
+
+    submissions_recompute(Submission.objects.values_list("pk", flat=True))
+    calls = [
+        c2_incident("C-1", start + so_far / 4, start + so_far / 3),
+        c2_incident("C-2", start + so_far / 4, mid),
+    ]
+    response = key_client("RX9").post(
+        "/api/v1/sitreps/incidents/", {"incidents": calls}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+
+    system = scc_client.get("/api/v1/board/").json()["system"]
+    html = scc_client.get("/wall/").content.decode()
+    ed_now, c2 = system["emergency"], system["ambulance_response_total"]["2"]
+    assert ed_now["four_hour_pct_today"] == 50.0 and c2["incidents"] == 2
+    assert f"{ed_now['four_hour_pct_today']}%" in tile(html, "wall-ed-four-hour")
+    assert f" {ed_now['over_12h_now']} {ed_now['in_department_now']} in ED" in tile(
+        html, "wall-ed-twelve-hour"
+    )
+    assert f" {minutes_text(c2['mean_response_s'])} ambition" in tile(html, "wall-cat2")

@@ -2,6 +2,9 @@
 live update arriving while someone types an acknowledgement."""
 
 import json
+import os
+import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -135,22 +138,116 @@ _MIN_FONT_JS = """() => Math.min(...[...document.querySelectorAll('body *')]
   .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
 
 
-def test_the_wall_fits_one_1920_by_1080_screen_with_no_text_under_20px(chromium, quiet):
+# Every visible text node: its box (one rect per line) and its element's font size.
+_WALL_TEXT_JS = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || el.closest('[hidden], script, style')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width === 0 || r.height === 0) continue;
+      out.push({text: node.textContent.trim().slice(0, 40),
+                size: parseFloat(getComputedStyle(el).fontSize),
+                top: r.top, left: r.left, bottom: r.bottom, right: r.right});
+    }
+  }
+  return out;
+}"""
+
+_WALL_BOXES_JS = """() => [...document.querySelectorAll(
+    '.wall-head, .wall-section, .wall-kpi, .wall-card, .wall-rows li, .wall-alert-list li')]
+  .map(e => { const r = e.getBoundingClientRect();
+              return {name: e.className || e.tagName, text: e.innerText.slice(0, 40),
+                      top: r.top, left: r.left, bottom: r.bottom, right: r.right}; })"""
+
+
+def _front_door_today(instance) -> None:
+    """ED attendances and Category 2 responses within today so far, whatever the time of day
+    (the quiet demo has no simulator, so no front door of its own)."""
+    from datetime import UTC, datetime, timedelta
+
+    from apps.core.localtime import local_date, local_day_bounds
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    start, _end = local_day_bounds(local_date(now))
+    so_far = now - start
+    mid = (start + so_far / 2).replace(microsecond=0)
+
+    def attendance(ref, arrived, departed=None):
+        return {"attendance": ref, "site": "RWE-LRI", "department_type": 1,
+                "arrived_at": arrived.isoformat(), "decision_to_admit_at": None,
+                "departed_at": departed and departed.isoformat(),
+                "disposition": "discharged" if departed else None}  # fmt: skip
+
+    def incident(ref, seconds):
+        connected = (start + so_far / 4).replace(microsecond=0)
+        at_scene = min(connected + timedelta(seconds=seconds), now)
+        return {"incident": ref, "category": 2, "call_connected_at": connected.isoformat(),
+                "identified_at": connected.isoformat(), "dispatched_at": connected.isoformat(),
+                "at_scene_at": at_scene.isoformat(), "stood_down_at": None}  # fmt: skip
+
+    for org, path, body in (
+        ("RWE", "emergency", {"attendances": [
+            attendance("WALL-1", mid - timedelta(hours=2), mid),
+            attendance("WALL-2", mid - timedelta(hours=5), mid),
+            attendance("WALL-3", now - timedelta(hours=13)),
+        ]}),
+        ("RX9", "incidents", {"incidents": [incident("WALL-C2-1", 600),
+                                            incident("WALL-C2-2", 900)]}),
+    ):  # fmt: skip
+        key = manage(instance, "create_api_key", org, "--name", "wall front door")
+        response = httpx.post(
+            f"{instance.url}/api/v1/sitreps/{path}/",
+            json=body,
+            headers={"Authorization": f"Api-Key {key}"},
+            timeout=10,
+        )
+        assert response.status_code == 201, response.text
+
+
+def test_the_wall_fits_one_1920_by_1080_screen_with_no_text_under_20px(chromium, quiet, tmp_path):
     key = manage(quiet, "create_api_key", "RWE", "--name", "wall test")
     _post(quiet, key, _full_site_sitrep("RWE-GH"))
+    _front_door_today(quiet)
     page = chromium.new_page(viewport={"width": 1920, "height": 1080})
     login(page, quiet)
     page.goto(f"{quiet.url}/wall/")
     page.wait_for_selector("#live-status:has-text('Live')")
+    # Today's ED figures are the stored daily rows, recomputed about a second after the post.
+    page.wait_for_selector("#wall-ed-four-hour .wall-value:has-text('%')", timeout=15000)
     size = page.evaluate(
         "({w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight})"
     )
-    assert size == {"w": 1920, "h": 1080}, f"the wall scrolls: {size}"
+    assert size["w"] <= 1920 and size["h"] <= 1080, f"the wall scrolls: {size}"
+    assert page.evaluate("document.body.classList.contains('wall-paged')") is False
+    # Nothing drawn outside the screen: every panel, and every line of text, whole.
+    for box in page.evaluate(_WALL_BOXES_JS):
+        assert box["top"] >= 0 and box["left"] >= 0, box
+        assert box["bottom"] <= 1080 and box["right"] <= 1920, f"clipped: {box}"
+    texts = page.evaluate(_WALL_TEXT_JS)
+    assert len(texts) > 100
+    for text in texts:
+        assert text["top"] >= 0 and text["left"] >= 0, text
+        assert text["bottom"] <= 1080 and text["right"] <= 1920, f"clipped: {text}"
+        assert text["size"] >= 20, f"under 20 px: {text}"
     assert page.evaluate(_MIN_FONT_JS) >= 20
     assert page.locator("#wall button, #wall input, #wall select, #wall form").count() == 0
     assert page.locator(".wall-card").count() == 3  # LLR's acute hospitals
     assert page.locator(".wall-rows li").count() == 9  # its community and mental-health sites
-    page.screenshot(path=str(quiet.data_dir / "wall-1920.png"))
+    # The front door: ED 4-hour and 12-hour, and the Category 2 mean, each with a figure.
+    four = page.locator("#wall-ed-four-hour .wall-value").inner_text()
+    assert re.search(r"\d+\.\d%$", four), four
+    assert "standard 76%" in page.locator("#wall-ed-four-hour").inner_text()
+    assert re.search(r"\d+$", page.locator("#wall-ed-twelve-hour .wall-value").inner_text())
+    c2 = page.locator("#wall-cat2 .wall-value").inner_text()
+    assert re.search(r"\d+:\d\d$", c2), c2
+    assert "ambition 30:00" in page.locator("#wall-cat2").inner_text()
+    out = Path(os.environ.get("SCC_SCREENSHOT_DIR") or tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out / "wall-1920.png"))
 
     # Updating live: a sitrep moves the wall without a reload.
     page.evaluate("window.__notReloaded = true")
