@@ -77,14 +77,17 @@ def _statements(s: Scale) -> list[str]:
         "SELECT setseed(0.42)",
         "INSERT INTO beds_system (code, name, population) VALUES ('NAT', 'England', 56000000)",
         # ---------------------------------------------------------------- organisations
-        f"INSERT INTO beds_organisation (code, name, kind)"
-        f" SELECT 'NA' || lpad(g::text, 3, '0'), 'Acute trust ' || g, 'acute'"
+        # contact_email is NOT NULL (blank: no mail for overdue actions).
+        f"INSERT INTO beds_organisation (code, name, kind, contact_email)"
+        f" SELECT code, name, kind, '' FROM ("
+        f" SELECT 'NA' || lpad(g::text, 3, '0') AS code, 'Acute trust ' || g AS name,"
+        f" 'acute' AS kind"
         f" FROM generate_series(1, {s.acute}) g"
         f" UNION ALL SELECT 'NC' || lpad(g::text, 2, '0'), 'Community trust ' || g, 'community'"
         f" FROM generate_series(1, {s.community}) g"
         f" UNION ALL SELECT 'NX' || lpad(g::text, 2, '0'), 'Ambulance service ' || g, 'ambulance'"
         f" FROM generate_series(1, {s.ambulance}) g"
-        f" UNION ALL SELECT 'NOOA', 'Out of area', 'out_of_area'",
+        f" UNION ALL SELECT 'NOOA', 'Out of area', 'out_of_area') o",
         # ---------------------------------------------------------------- estate
         f"INSERT INTO beds_site (code, name, organisation_id)"
         f" SELECT o.code || '-S' || g, o.name || ' site ' || g, o.id"
