@@ -248,6 +248,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.accounts.schema.document_unauthorised",
+        "apps.sitreps.schema.forbid_unknown_fields",
     ],
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {

@@ -3,7 +3,9 @@ with a ``SitrepHandler``: the same four steps, under the same names, for every k
 
 1. ``input_serializer`` — the body's **shape only** (types, required fields, lengths, choices,
    formats). No database, no organisation, no cross-item rules: a body that passes is
-   well-formed, not yet acceptable.
+   well-formed, not yet acceptable. Its declared fields are the whole contract: the ingest
+   refuses any other key, at any depth, and keeps no value of one (``apps.sitreps.unknown``;
+   a custom field reading a list of objects names their shape in ``item_serializer``).
 2. ``resolve(*, organisation, data, now)`` — everything else that can refuse the sitrep, before
    anything is written: the organisation-scope check (``apps.core.scope.
    organisation_scope_check``, 403), the estate checks (unknown site/ward/bed...) and the

@@ -5,12 +5,14 @@ The steps are each kind's ``SitrepHandler`` (``registry``)."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
@@ -21,6 +23,7 @@ from .choices import Outcome, Source
 from .models import Submission
 from .registry import handler_for
 from .tasks import recompute_request
+from .unknown import redacted, unknown_field_errors, unknown_field_paths
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ def _has_nul(value: Any) -> bool:
 
 
 def _canonical(body: bytes | str | dict | list) -> tuple[Any, str, str | None]:
-    """Return (parsed JSON or None, sha256 of the canonical body, JSON error if any)."""
+    """Return (parsed JSON or None, the canonical body's text, JSON error if any)."""
     if isinstance(body, dict | list):
         parsed = body
     else:
@@ -61,12 +64,24 @@ def _canonical(body: bytes | str | dict | list) -> tuple[Any, str, str | None]:
         try:
             parsed = json.loads(text)
         except ValueError as exc:
-            return None, hashlib.sha256(text.encode()).hexdigest(), f"Body is not valid JSON: {exc}"
+            return None, text, f"Body is not valid JSON: {exc}"
     canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = hashlib.sha256(canonical.encode()).hexdigest()
     if _has_nul(parsed):
-        return None, digest, NUL_ERROR
-    return parsed, digest, None
+        return None, canonical, NUL_ERROR
+    return parsed, canonical, None
+
+
+def _digest(canonical: str, *, keyed: bool) -> str:
+    """The body's digest, by which an ``Idempotency-Key`` replay is told from a reuse (409).
+
+    ``keyed`` for a body with unknown fields: their values are not archived, and a plain
+    SHA-256 of a body otherwise held in the archive would let anyone reading it try every NHS
+    number against the digest. Keyed with the secret key instead (same body, same digest).
+    """
+    if keyed:
+        key = settings.SECRET_KEY.encode()
+        return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _replay(existing: Submission, body_sha256: str) -> IngestResult:
@@ -118,11 +133,16 @@ def sitrep_ingest(
     """Shape, resolve, archive and apply one sitrep (its kind's ``SitrepHandler`` steps).
 
     Never raises for bad input: the result says (400/403 archived as rejected, like 201).
+    A field the kind's input serializer does not declare is refused (400 naming it), and
+    whatever the outcome its value is not archived (``unknown``: the why and the marker).
     """
     handler = handler_for(kind)
     now = now or timezone.now()
     idempotency_key = (idempotency_key or "").strip()[:200] or None
-    parsed, body_sha256, json_error = _canonical(body)
+    parsed, canonical, json_error = _canonical(body)
+    serializer = handler.input_serializer(data=parsed, context={"now": now})
+    unknown = [] if json_error else list(unknown_field_paths(serializer, parsed))
+    body_sha256 = _digest(canonical, keyed=bool(unknown))
     common = {
         "kind": kind,
         "organisation": organisation,
@@ -131,7 +151,8 @@ def sitrep_ingest(
         "source": source,
         "received_at": now,
         "body_sha256": body_sha256,
-        "payload": parsed,
+        # The body as received, less the values of unknown fields.
+        "payload": redacted(parsed, unknown),
         # Kept as received, but for NULs (PostgreSQL text cannot hold them).
         "raw_body": ""
         if json_error is None
@@ -167,10 +188,10 @@ def sitrep_ingest(
             errors={"detail": f"{organisation.code} may not send {kind} sitreps."},
         )
 
-    serializer = handler.input_serializer(data=parsed, context={"now": now})
-    if not serializer.is_valid():
+    if not serializer.is_valid() or unknown:
+        errors = unknown_field_errors(serializer.errors, unknown)
         return _archive_rejection(
-            common=common, status=400, errors=serializer.errors, idempotency_key=idempotency_key
+            common=common, status=400, errors=errors, idempotency_key=idempotency_key
         )
     try:
         resolved = handler.resolve(

@@ -196,6 +196,65 @@ def test_a_csv_feed_of_kind_emergency_becomes_the_same_post(estate, t0):
     assert Attendance.objects.filter(departed_at__isnull=False).count() == 1
 
 
+# --------------------------------------------------------------------------- no personal details
+
+PERSONAL = {"nhs_number": "9434765919", "name": "Jane Smith", "date_of_birth": "1950-01-02"}
+
+
+def test_an_item_with_personal_details_is_400_naming_each_field_and_nothing_is_applied(rwe, t0):
+    response = post(rwe, item("A1", arrived=t0), item("A2", arrived=t0) | PERSONAL)
+    assert response.status_code == 400
+    errors = response.json()["attendances"]
+    assert list(errors) == ["1"]
+    assert set(errors["1"]) == set(PERSONAL)
+    assert "unknown field" in errors["1"]["nhs_number"][0].lower()
+    assert "personal details" in errors["1"]["nhs_number"][0]
+    assert not Attendance.objects.exists()
+    assert not EmergencyDaily.objects.exists()
+
+
+def test_a_rejected_submission_archives_the_keys_but_never_the_values(rwe, t0):
+    assert post(rwe, item("A1", arrived=t0) | PERSONAL).status_code == 400
+    sub = Submission.objects.get()
+    assert sub.outcome == Outcome.REJECTED
+    archived = sub.payload["attendances"][0]
+    assert archived["attendance"] == "A1"  # the known fields as sent
+    assert set(PERSONAL) <= set(archived)
+    stored = str([sub.payload, sub.raw_body, sub.errors, sub.response])
+    for value in PERSONAL.values():
+        assert value not in stored
+
+
+def test_unknown_fields_are_named_beside_the_other_shape_errors(rwe, t0):
+    bad = item("A1", arrived=t0) | {"department_type": 4, "name": "Jane Smith"}
+    response = post(rwe, bad)
+    assert response.status_code == 400
+    assert set(response.json()["attendances"]["0"]) == {"department_type", "name"}
+    assert "Jane Smith" not in str(Submission.objects.get().payload)
+
+
+def test_an_organisation_that_may_not_send_attendances_gets_403_and_no_value_is_archived(
+    key_client, estate, t0
+):
+    response = post(key_client("RX9"), item(arrived=t0) | PERSONAL)
+    assert response.status_code == 403
+    sub = Submission.objects.get()
+    assert sub.outcome == Outcome.REJECTED
+    assert "Jane Smith" not in str(sub.payload)
+
+
+def test_a_key_reused_with_other_personal_details_is_409_and_the_same_body_replays(rwe, t0):
+    body = item("A1", arrived=t0) | {"name": "Jane Smith"}
+    first = post(rwe, body, **{"Idempotency-Key": "k1"})
+    again = post(rwe, body, **{"Idempotency-Key": "k1"})
+    assert first.status_code == again.status_code == 400
+    assert again["Idempotent-Replayed"] == "true"
+    other = post(rwe, body | {"name": "John Smith"}, **{"Idempotency-Key": "k1"})
+    assert other.status_code == 409
+    for sub in Submission.objects.all():
+        assert "Jane Smith" not in str(sub.payload) and "John Smith" not in str(sub.payload)
+
+
 # --------------------------------------------------------------------------- daily
 
 

@@ -1,6 +1,7 @@
 """Pulled feeds through the real sitrep handlers (not stand-ins): the figures move."""
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -88,3 +89,60 @@ def test_a_csv_incidents_feed_fills_in_incidents_and_an_empty_cell_clears_nothin
     incident = Incident.objects.get()
     assert incident.dispatched_at == datetime(2026, 11, 23, 8, 2, tzinfo=UTC)
     assert incident.response_s == 18 * 60
+
+
+def test_a_json_ed_feed_with_personal_details_is_refused_and_no_value_is_archived(
+    estate, feed_server
+):
+    from django.utils import timezone
+
+    from apps.emergency.models import Attendance
+    from apps.sitreps.choices import Outcome, Source
+    from apps.sitreps.models import Submission
+
+    arrived = (timezone.now() - timedelta(hours=1)).replace(microsecond=0).isoformat()
+    attendance = {
+        "attendance": "A1",
+        "site": "RWE-LRI",
+        "department_type": 1,
+        "arrived_at": arrived,
+        "nhs_number": "9434765919",
+        "name": "Jane Smith",
+    }
+    url = feed_server.serve(
+        "/ed.json", Reply(body=json.dumps({"attendances": [attendance]}).encode())
+    )
+    feed = feed_create(
+        organisation=Organisation.objects.get(code="RWE"), kind="emergency", url=url, format="json"
+    )
+    outcome = feed_pull(feed=feed, now=timezone.now())
+
+    assert not outcome.ok
+    feed.refresh_from_db()
+    assert "nhs_number" in feed.last_error and "name" in feed.last_error
+    assert "9434765919" not in feed.last_error
+    assert not Attendance.objects.exists()
+    sub = Submission.objects.get()
+    assert (sub.source, sub.outcome) == (Source.FEED, Outcome.REJECTED)
+    assert sub.payload["attendances"][0]["attendance"] == "A1"
+    assert "9434765919" not in str(sub.payload) and "Jane Smith" not in str(sub.payload)
+
+
+def test_a_csv_ed_feed_with_a_personal_details_column_is_refused_before_the_ingest(
+    estate, feed_server
+):
+    from apps.sitreps.models import Submission
+
+    document = (
+        b"attendance,site,department_type,arrived_at,decision_to_admit_at,departed_at,"
+        b"disposition,nhs_number\nA1,RWE-LRI,1,2026-11-23T08:00:00+00:00,,,,9434765919\n"
+    )
+    url = feed_server.serve("/ed.csv", Reply(body=document))
+    feed = feed_create(
+        organisation=Organisation.objects.get(code="RWE"), kind="emergency", url=url, format="csv"
+    )
+    assert not feed_pull(feed=feed, now=NOW).ok
+    feed.refresh_from_db()
+    assert "unknown column(s) nhs_number" in feed.last_error
+    assert "9434765919" not in feed.last_error
+    assert not Submission.objects.exists()

@@ -40,6 +40,8 @@ class BedListField(serializers.Field):
     """
 
     default_error_messages = {"not_a_list": "Expected a list of beds."}
+    # Each bed's shape, for the sitrep ingest's unknown-field rule (``apps.sitreps.unknown``).
+    item_serializer = BedIn
     _statuses = frozenset(REPORTED_BED_STATUSES)
     _status_names = ", ".join(REPORTED_BED_STATUSES)
 

@@ -95,7 +95,9 @@ def sitrep_view(
                 201: response,
                 400: OpenApiResponse(
                     OpenApiTypes.OBJECT,
-                    description="Invalid: field errors name each bad item; nothing applied.",
+                    description="Invalid: field errors name each bad item; nothing applied. "
+                    "A field this sitrep does not define is refused, named as an unknown field "
+                    "(sitreps take no personal details), and its value is not kept.",
                 ),
                 401: OpenApiResponse(_DETAIL, description="No or bad API key."),
                 403: OpenApiResponse(_DETAIL, description="Not this organisation's to report."),
