@@ -76,7 +76,7 @@ def _row(live: dict[str, Any]) -> dict[str, Any]:
 @require_GET
 def index(request):
     """Every ED now (in department, over 12 h, awaiting a bed, 4-hour today) and its 4-hour
-    performance by day over the last 30 days against the 76% standard. Five queries."""
+    performance by day over the last 30 days against the 76% standard. Three queries."""
     now = timezone.now()
     today = local_date(now)
     standard = settings.SCC_ED_FOUR_HOUR_STANDARD_PCT

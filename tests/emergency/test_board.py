@@ -84,6 +84,40 @@ def test_the_board_carries_each_ed_and_the_system_sum(rwe, now):
     assert _site(later, "RWE-LRI")["emergency"]["longest_dta_wait_min"] == 100
 
 
+def test_the_board_json_renders_exactly_as_its_serializer(scc_client, rwe, key_client, now):
+    """``GET /api/v1/board/`` renders ``BoardOut`` by a plan (``apps.core.representation``):
+    byte for byte what DRF's own rendering gives, ED blocks, nulls, alerts and times included."""
+    from rest_framework.renderers import JSONRenderer
+
+    from apps.board.api.serializers import BoardOut
+
+    left = now - timedelta(minutes=1)
+    post(
+        rwe,
+        item("1", arrived=left - timedelta(hours=5), departed=left, disposition="discharged"),
+        item("2", arrived=now - timedelta(hours=13), dta=now - timedelta(minutes=90)),
+    )
+    beds = key_client("RWE").post(
+        "/api/v1/sitreps/beds/",
+        {"site": "RWE-LRI", "as_at": left.isoformat(), "wards": [
+            {"ward": "LRI-W22", "counts": {"occupied": 15, "vacant": 5}}]},
+        format="json",
+    )  # fmt: skip
+    assert beds.status_code == 201, beds.json()
+    recompute_all()
+    alerts_evaluate(now=now)
+    board = board_build(now=now)
+    assert board["alerts"] and _site(board, "RWE-LRI")["last_sitrep_at"] is not None
+
+    from apps.core.representation import represent
+
+    fast, drf = represent(BoardOut, board), BoardOut(board).data
+    assert fast == drf
+    assert JSONRenderer().render(fast) == JSONRenderer().render(drf)
+    served = scc_client.get(BOARD).json()
+    assert served.keys() == drf.keys() and len(served["sites"]) == len(drf["sites"])
+
+
 def test_without_any_ed_the_blocks_are_null(scc_client, estate):
     board = scc_client.get(BOARD).json()
     assert board["system"]["emergency"] is None
@@ -107,12 +141,12 @@ def test_the_board_query_count_is_pinned_and_does_not_grow_with_eds(scc_client, 
     )
     recompute_all()
     assert count() == small
-    # The ED blocks cost three queries (EDs, today's rows, who is in the departments).
+    # The ED blocks cost one query (each ED with today's row and who is in its department).
     assert small == BOARD_QUERIES
 
 
-# Pinned: the board's other queries (ambulance response, actions) plus the three ED queries.
-BOARD_QUERIES = 19
+# Pinned: the board's other queries (ambulance response, actions) plus the one ED query.
+BOARD_QUERIES = 17
 
 
 def test_ed_rules_raise_and_close_as_the_figures_move(rwe, now):
