@@ -174,3 +174,24 @@ def test_unknown_fields_join_the_serializers_errors():
         "extra": [UNKNOWN_FIELD],
     }
     assert errors["wards"][0] == {"ward": ["Bad."]}  # not changed in place
+
+
+@pytest.mark.django_db
+def test_the_digest_of_a_body_with_unknown_fields_cannot_be_checked_against_guesses(key_client):
+    """A plain SHA-256 of a body whose every other value is archived would let a reader try
+    each NHS number in turn; the digest is keyed instead (replays and 409 still work)."""
+    import hashlib
+    import json
+
+    url, org, make_body, _path = CASES["reap (top level)"]
+    body = make_body()
+    client = key_client(org)
+    first = client.post(url, body, format="json", headers={"Idempotency-Key": "k"})
+    assert first.status_code == 400
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert Submission.objects.get().body_sha256 != hashlib.sha256(canonical.encode()).hexdigest()
+    again = client.post(url, body, format="json", headers={"Idempotency-Key": "k"})
+    assert again.status_code == 400 and again["Idempotent-Replayed"] == "true"
+    other = client.post(url, body | {"declared_by": "someone else"}, format="json",
+                        headers={"Idempotency-Key": "k"})  # fmt: skip
+    assert other.status_code == 409
