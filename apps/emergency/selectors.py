@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count, Min
 
 from apps.beds.models import Site
 from apps.core.localtime import local_date, local_day_bounds
@@ -158,6 +159,26 @@ SELECT site_id,
  WHERE departed_at IS NULL AND arrived_at <= %(now)s AND arrived_at > %(stale)s
  GROUP BY site_id
 """
+
+
+def stale_open_by_site(*, now: datetime) -> dict[int, dict[str, Any]]:
+    """``{site_id: {"count": int, "oldest_arrived_at": datetime (UTC)}}``: attendances still
+    open (no departure) more than ``MAX_STAY`` (7 days) after arrival.
+
+    They left the live figures (``rules.is_in_department``: no real stay is that long), but
+    each is a departure the trust never sent, so the ED page lists them for the trust to close
+    rather than letting them vanish. Sites with none are absent. One query (the partial index
+    on open records)."""
+    rows = (
+        Attendance.objects.filter(departed_at__isnull=True, arrived_at__lte=now - rules.MAX_STAY)
+        .values("site_id")
+        .annotate(count=Count("id"), oldest_arrived_at=Min("arrived_at"))
+        .order_by()
+    )
+    return {
+        row["site_id"]: {"count": row["count"], "oldest_arrived_at": row["oldest_arrived_at"]}
+        for row in rows
+    }
 
 
 _STORED_FIELDS = [

@@ -16,7 +16,7 @@ from apps.board.templatetags.board import ed_four_hour_status, ed_twelve_hour_st
 from apps.core.localtime import local_date
 
 from . import rules
-from .selectors import board_emergency, emergency_history, emergency_sites
+from .selectors import board_emergency, emergency_history, emergency_sites, stale_open_by_site
 
 TREND_DAYS = 30
 CHART_BOX = charts.Box(width=640, height=200, left=48, right=12, top=14, bottom=40)
@@ -82,6 +82,7 @@ def index(request):
     standard = settings.SCC_ED_FOUR_HOUR_STANDARD_PCT
     sites = list(emergency_sites().select_related("organisation"))
     live = board_emergency(now=now)
+    stale = stale_open_by_site(now=now)
     history = emergency_history(today=today, days=TREND_DAYS)
     days = [today - timedelta(days=TREND_DAYS - 1 - i) for i in range(TREND_DAYS)]
     pooled = {
@@ -123,6 +124,8 @@ def index(request):
         "system_days": system_days,
         "eds": eds,
         "trend_days": TREND_DAYS,
+        "stale": [{"site": site, **stale[site.pk]} for site in sites if site.pk in stale],
+        "max_stay_days": rules.MAX_STAY.days,
     }
     template = "emergency/index.html"
     if request.htmx:

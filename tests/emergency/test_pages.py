@@ -64,6 +64,26 @@ def test_without_eds_the_page_says_so(scc_client, estate):
     assert "No site has reported ED attendances yet" in html
 
 
+def test_open_records_past_seven_days_leave_the_figures_and_are_listed(scc_client, rwe, now):
+    from apps.emergency.models import Attendance
+
+    assert post(rwe, item("OLD-1", arrived=now - timedelta(days=8))).status_code == 201
+    assert post(rwe, item("OLD-2", arrived=now - timedelta(days=9))).status_code == 201
+    assert post(rwe, item("NEW-1", arrived=now - timedelta(hours=2))).status_code == 201
+    recompute_all()
+    html = scc_client.get("/emergency/").content.decode()
+    stale = html[html.index('id="ed-stale"') :]
+    assert "no departure after 7 days" in stale
+    oldest = Attendance.objects.get(attendance="OLD-2").arrived_at
+    assert f"2 open, the oldest arrived {timezone.localtime(oldest):%-d %b %Y %H:%M}" in stale
+    now_row = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert '<td class="num">1</td>' in now_row  # in department now: only NEW-1
+
+
+def test_without_stale_records_there_is_no_note(scc_client, reported):
+    assert 'id="ed-stale"' not in scc_client.get("/emergency/").content.decode()
+
+
 def test_the_page_query_count_does_not_grow_with_eds(scc_client, rwe, reported, now):
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
