@@ -9,9 +9,9 @@ the read's p50/p95 and each figure's ratio to its goal (nightly run under 10 min
 p50 ≤ 50 ms).
 
 ``BENCH_FORECAST_SITES`` changes the number of sites (default 500: about 4 minutes on two idle
-cores, 10 on two shared with a load average of 6); ``BENCH_FORECAST_MODE=command`` measures ``manage.py forecasts_run --workers 2``
-instead (one history read, the series dealt to 2 forked processes). The model comparison is
-``python -m bench.forecasts_models``.
+cores, 10 on two shared with a load average of 6); ``BENCH_FORECAST_MODE=command`` measures
+``manage.py forecasts_run --workers 2`` instead (one history read, the series dealt to 2
+forked processes). The model comparison is ``python -m bench.forecasts_models``.
 """
 
 from __future__ import annotations
