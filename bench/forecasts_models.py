@@ -102,9 +102,6 @@ def histories(sites: int):
 
 
 def run(sites: int = 3) -> dict:
-    import django
-
-    django.setup()
     from apps.forecasts.fitting import forecast_series
 
     warnings.filterwarnings("ignore")
@@ -147,6 +144,69 @@ def run(sites: int = 3) -> dict:
     return results
 
 
+def _refit_each_origin(values, *, start, origins, horizon, spec):
+    """``engine.backtest_forecasts`` with the parameters estimated again at every origin, on
+    the days before it (the library's ``forecast``: a fit per origin)."""
+    from apps.forecasts import engine
+
+    return {
+        origin: engine.forecast(
+            values[: (origin - start).days],
+            start=start,
+            first_day=origin,
+            horizon=horizon,
+            spec=spec,
+        )
+        for origin in origins
+    }
+
+
+def refit(sites: int = 3) -> dict:
+    """The product's backtest two ways on the same series: parameters estimated once, on the
+    days before the first origin (what the product does), and again at every origin. Pooled
+    scores and CPU seconds per series; ``python -m bench.forecasts_models --refit [SITES]``."""
+    from apps.forecasts import engine, fitting
+
+    warnings.filterwarnings("ignore")
+    hist = histories(sites)
+    once = engine.backtest_forecasts
+    results = {}
+    for label, backtest_forecasts in (("once", once), ("each origin", _refit_each_origin)):
+        engine.backtest_forecasts = backtest_forecasts
+        try:
+            for hname, by_series in hist.items():
+                scores, seconds = [], 0.0
+                for series in by_series.values():
+                    start = min(series)
+                    values = fitting._values(series, start, TODAY - timedelta(days=1))
+                    started = time.process_time()
+                    bt = fitting.backtest(series, values=values, start=start, today=TODAY)
+                    seconds += time.process_time() - started
+                    scores.append(bt)
+                n = sum(bt["pairs"] for bt in scores)
+
+                def pooled(key, scores=scores, n=n):
+                    return round(sum(bt[key] * bt["pairs"] for bt in scores) / n, 3)
+
+                key = f"{label} | {hname}"
+                results[key] = {
+                    "series": len(scores),
+                    "mae": pooled("mae"),
+                    "baseline_mae": pooled("baseline_mae"),
+                    "coverage95": pooled("coverage95"),
+                    "cpu_s_per_series": round(seconds / len(scores), 3),
+                    "minutes_1503_on_2": round(seconds / len(scores) * 1503 / 2 / 60, 1),
+                }
+                print(key, results[key], flush=True)
+        finally:
+            engine.backtest_forecasts = once
+    return results
+
+
 if __name__ == "__main__":
-    run(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    args = sys.argv[1:]
+    if args[:1] == ["--refit"]:
+        refit(int(args[1]) if len(args) > 1 else 3)
+    else:
+        run(int(args[0]) if args else 3)
     _ = math

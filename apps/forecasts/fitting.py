@@ -104,6 +104,7 @@ def backtest(
     except engine.ModelFailed:
         return None
     pairs = []
+    earliest = min(series)
     for origin, bands in runs.items():
         for i in range(HORIZON_DAYS):
             day = origin + timedelta(days=i)
@@ -116,7 +117,7 @@ def backtest(
                     mean=bands.mean[i],
                     lo95=bands.lo95[i],
                     hi95=bands.hi95[i],
-                    baseline=seasonal_naive(series, origin=origin, day=day),
+                    baseline=seasonal_naive(series, origin=origin, day=day, earliest=earliest),
                 )
             )
     return {**backtest_scores(pairs), "origins": len(origins)}

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from apps.beds.models import Site
 from apps.core.localtime import local_today
 
+from . import engine
 from .choices import Series
 from .fitting import forecast_series
 from .models import Forecast, HistoryDay
@@ -171,6 +172,7 @@ def forecasts_run(
         for scope, values in sorted(by_scope.items())
     ]
     if workers > 1 and len(jobs) > 1:
+        engine.warm_up()  # loaded once here, inherited by every forked child
         connection.close()  # a forked child must never share this connection
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=get_context("fork"), initializer=_nice

@@ -21,14 +21,19 @@ def run_forecasts() -> int:
     ``fit_forecasts`` tasks, so that the fit uses that many of the worker's slots and no more.
     Returns the number of tasks queued."""
     now = timezone.now()
-    scopes = scopes_with_history(today=local_today(now))
+    lanes = nightly_lanes(scopes_with_history(today=local_today(now)))
+    for lane in lanes:
+        chain(*(fit_forecasts.si(now.isoformat(), chunk) for chunk in lane)).apply_async()
+    return sum(len(lane) for lane in lanes)
+
+
+def nightly_lanes(scopes: list[str]) -> list[list[list[str]]]:
+    """The nightly run's plan: ``scopes`` in chunks of ``SCOPES_PER_TASK``, dealt round-robin
+    into ``SCC_FORECAST_CHAINS`` lanes (each lane a chain of tasks, one chunk each; empty
+    lanes left out). ``bench/forecasts.py`` runs the same plan."""
     chunks = [scopes[i : i + SCOPES_PER_TASK] for i in range(0, len(scopes), SCOPES_PER_TASK)]
     chains = max(settings.SCC_FORECAST_CHAINS, 1)
-    for lane in range(chains):
-        tasks = [fit_forecasts.si(now.isoformat(), chunk) for chunk in chunks[lane::chains]]
-        if tasks:
-            chain(*tasks).apply_async()
-    return len(chunks)
+    return [chunks[lane::chains] for lane in range(chains) if chunks[lane::chains]]
 
 
 @shared_task(acks_late=False)

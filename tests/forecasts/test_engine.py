@@ -82,3 +82,43 @@ def test_a_series_the_model_cannot_fit_falls_back_to_the_simpler_one():
     alone = engine.ModelSpec("broken", broken)
     failed = forecast_series(series, today=TODAY, spec=alone)
     assert failed["days"] == [] and failed["reason"].startswith("The model could not fit")
+
+
+def _noisy(days: int, seed: int = 3) -> tuple[list[float], date]:
+    rng = np.random.default_rng(seed)
+    start = TODAY - timedelta(days=days)
+    values = [PATTERN[(start + timedelta(days=i)).weekday()] * 3 + rng.normal(0, 12)
+              for i in range(days)]  # fmt: skip
+    return values, start
+
+
+def test_the_backtest_forward_gives_the_library_s_own_bands():
+    from statsforecast.models import ARIMA
+
+    values, start = _noisy(400)
+    y = np.asarray(values)
+    x = engine.holiday_regressors(start, len(y) + 14)
+    model = ARIMA(order=(1, 0, 1), seasonal_order=(0, 1, 1), season_length=7)
+    model.fit(y=y[:300], X=x[:300])
+    for cut in (320, 400):
+        ours = engine._forward(model, y=y[:cut], h=14, X=x[:cut], X_future=x[cut : cut + 14])
+        theirs = model.forward(
+            y=y[:cut], h=14, X=x[:cut], X_future=x[cut : cut + 14], level=[50, 95]
+        )
+        for key in ("mean", "lo-50", "hi-50", "lo-95", "hi-95"):
+            assert np.allclose(ours[key], np.asarray(theirs[key]), rtol=1e-9, atol=1e-9), key
+
+
+def test_the_backtest_never_sees_a_value_on_or_after_its_origin():
+    values, start = _noisy(400)
+    origins = [TODAY - timedelta(days=ago) for ago in range(69, 13, -1)]
+    runs = engine.backtest_forecasts(values, start=start, origins=origins, horizon=14)
+    # Every value from origin 20 on changed (a level shift of +50%): the forecasts from the
+    # origins up to it, and so the parameters estimated before the first, are unchanged.
+    k = 20
+    cut = (origins[k] - start).days
+    changed = values[:cut] + [v * 1.5 for v in values[cut:]]
+    again = engine.backtest_forecasts(changed, start=start, origins=origins, horizon=14)
+    for origin in origins[: k + 1]:
+        assert again[origin] == runs[origin], origin
+    assert again[origins[k + 1]] != runs[origins[k + 1]]

@@ -73,6 +73,10 @@ def test_seasonal_naive_takes_the_latest_same_weekday_strictly_before_the_origin
     del series[date(2026, 10, 28)]
     assert seasonal_naive(series, origin=origin, day=date(2026, 11, 4)) == 9.0  # 21 Oct
     assert seasonal_naive({}, origin=origin, day=date(2026, 11, 4)) is None
+    # The series' first date given by the caller changes nothing.
+    first = date(2026, 10, 12)
+    assert seasonal_naive(series, origin=origin, day=date(2026, 11, 4), earliest=first) == 9.0
+    assert seasonal_naive(series, origin=origin, day=date(2026, 11, 9), earliest=first) == 14.0
 
 
 def test_backtest_errors_are_pooled_over_pairs_by_hand():
