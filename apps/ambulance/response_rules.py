@@ -11,6 +11,9 @@ Decisions where DOMAIN.md leaves room (also in the API schema):
 - An incident whose clock started more than ``MAX_OPEN`` ago with no clock stop and no stand
   down is stale: it leaves ``waiting_now`` and ``longest_wait_s`` (API.md, "Records filled in
   over several posts").
+- For the same reason a clock stop more than ``MAX_OPEN`` after the clock start is refused
+  (as a handover over 24 h after arrival and an ED departure over 7 days are): no response is
+  that long, and one such record would move a day's mean and the plan's actuals.
 """
 
 from __future__ import annotations
@@ -121,7 +124,8 @@ def response_seconds(*, clock_start: datetime, at_scene_at: datetime | None) -> 
 
 def incident_problems(times: IncidentTimes) -> dict[str, str]:
     """The contract's ordering rules on a (merged) incident: ``{field: message}``, empty when
-    valid (API.md ``POST /api/v1/sitreps/incidents/``)."""
+    valid (API.md ``POST /api/v1/sitreps/incidents/``); a response (clock start to clock
+    stop) over ``MAX_OPEN`` (24 h) is refused too."""
     problems: dict[str, str] = {}
     if times.category is None:
         problems["category"] = "A new incident needs its category (1-4)."
@@ -143,10 +147,17 @@ def incident_problems(times: IncidentTimes) -> dict[str, str]:
         )
     if not problems and times.at_scene_at is not None:
         start = incident_clock_start(times)
-        if truncate_s(times.at_scene_at) < start:
+        stop = truncate_s(times.at_scene_at)
+        if stop < start:
             problems["at_scene_at"] = (
-                f"The clock stop (at_scene_at {truncate_s(times.at_scene_at).isoformat()}) is "
+                f"The clock stop (at_scene_at {stop.isoformat()}) is "
                 f"before the clock start ({start.isoformat()}, category {times.category})."
+            )
+        elif stop - start > MAX_OPEN:
+            hours = MAX_OPEN.total_seconds() / 3600
+            problems["at_scene_at"] = (
+                f"The clock stop (at_scene_at {stop.isoformat()}) is more than {hours:g} hours "
+                f"after the clock start ({start.isoformat()}): no response is that long."
             )
     return problems
 

@@ -144,6 +144,16 @@ def test_at_scene_and_stood_down_together_are_refused_even_across_posts(ambulanc
     assert "stood_down_at" in response.json()["incidents"]["0"]
 
 
+def test_a_response_over_24_hours_is_refused_naming_the_item_and_moves_no_day(ambulance, t0):
+    from apps.ambulance.models import Incident
+
+    late = item("RX9-LATE", connected=t0 - timedelta(days=3), at_scene_at=t0)
+    response = post(ambulance, item(connected=t0, at_scene_at=t0 + timedelta(minutes=9)), late)
+    assert response.status_code == 400
+    assert "no response is that long" in response.json()["incidents"]["1"]["at_scene_at"][0]
+    assert not Incident.objects.exists()  # the batch is atomic
+
+
 def test_shape_errors_name_the_item(ambulance, t0):
     response = post(
         ambulance,

@@ -107,6 +107,20 @@ def test_every_ordering_rule_is_named():
     # At scene exactly at the clock start is a response of 0 s, allowed.
     stop_same = r.IncidentTimes(category=2, call_connected_at=at(10, 0), at_scene_at=at(10, 4))
     assert r.incident_problems(stop_same) == {}
+    # A response of exactly 24 h is the longest accepted; a second more is refused.
+    start = at(10, 4)
+    longest = r.IncidentTimes(
+        category=2, call_connected_at=at(10, 0), at_scene_at=start + r.MAX_OPEN
+    )
+    assert r.incident_problems(longest) == {}
+    too_long = r.IncidentTimes(
+        category=2,
+        call_connected_at=at(10, 0),
+        at_scene_at=start + r.MAX_OPEN + timedelta(seconds=1),
+    )
+    assert (
+        "more than 24 hours after the clock start" in r.incident_problems(too_long)["at_scene_at"]
+    )
 
 
 def test_waiting_now_and_the_longest_wait():
