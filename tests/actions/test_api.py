@@ -106,6 +106,24 @@ def test_a_naive_due_time_is_400_and_a_past_one_is_overdue_at_once(estate, scc_c
     assert scc_client.get(ACTIONS, {"status": "nonsense"}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("due_at", "words"),
+    [
+        ("9999-12-31T23:59:59-12:00", "more than a year ahead"),
+        ("0001-01-01T00:00:00+05:00", "before 2000-01-01"),
+        ("1999-12-31T23:00:00+00:00", "before 2000-01-01"),
+        ("2100-01-01T00:00:00+00:00", "more than a year ahead"),
+    ],
+)
+def test_a_due_time_beyond_the_years_an_action_spans_is_400_not_500(
+    estate, scc_client, due_at, words
+):
+    response = post_action(scc_client, due_at=due_at)
+    assert response.status_code == 400
+    assert words in response.json()["due_at"][0]
+    assert not Action.objects.exists()
+
+
 def test_bad_items_are_named(estate, scc_client):
     response = post_action(scc_client, owner_organisation="NOPE", scope="NOWHERE", alert=12345)
     assert response.status_code == 400

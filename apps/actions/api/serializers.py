@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -13,10 +14,16 @@ from ..choices import ActionFilter, ActionScopeKind, ActionStatus, CallKind
 
 
 class AwareTimeField(serializers.DateTimeField):
-    """ISO 8601 with an offset; a naive time is refused (never localised silently)."""
+    """ISO 8601 with an offset; a naive time is refused (never localised silently), and so is
+    one before ``settings.SCC_SITREP_EARLIEST`` or more than ``MAX_AHEAD`` (a year) after
+    now: an SCC action is due within hours or weeks, and near year 1 or 9999 the time cannot
+    even be turned into UTC (it was a 500)."""
 
+    MAX_AHEAD = timedelta(days=366)
     default_error_messages = {
         "naive": "Give the time with an offset, e.g. 2026-11-23T16:00:00+00:00.",
+        "past": "This time is before {earliest}.",
+        "ahead": "This time is more than a year ahead.",
     }
 
     def __init__(self, **kwargs):
@@ -30,7 +37,16 @@ class AwareTimeField(serializers.DateTimeField):
         parsed = super().to_internal_value(value)
         if timezone.is_naive(parsed):
             self.fail("naive")
-        return parsed.astimezone(UTC)
+        earliest = datetime.fromisoformat(settings.SCC_SITREP_EARLIEST)
+        try:
+            utc = parsed.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:59-12:00 or 0001-01-01T00:00+05:00: no UTC time
+            utc = None
+        if (utc is None and parsed.year < earliest.year) or (utc is not None and utc < earliest):
+            self.fail("past", earliest=earliest.isoformat())
+        if utc is None or utc - (self.context.get("now") or timezone.now()) > self.MAX_AHEAD:
+            self.fail("ahead")
+        return utc
 
 
 # --------------------------------------------------------------------------- in
@@ -53,7 +69,10 @@ class ActionIn(serializers.Serializer):
     text = serializers.CharField(max_length=2000)
     owner_organisation = serializers.CharField(max_length=16)
     owner_name = serializers.CharField(max_length=200)
-    due_at = AwareTimeField(help_text="ISO 8601 with an offset; a past time is allowed.")
+    due_at = AwareTimeField(
+        help_text="ISO 8601 with an offset; a past time is allowed (not before 2000-01-01), "
+        "at most a year ahead."
+    )
     scope = serializers.CharField(
         max_length=32,
         allow_null=True,
