@@ -51,10 +51,19 @@ METRIC_RULES: dict[str, MetricRule] = {
 
 
 # --------------------------------------------------------------------------- months
+# The months a plan can name: from the earliest a sitrep may carry (2000) to 2099. Near year 1
+# or 9999 the plan year's neighbours cannot even be built (it was a 500).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+MONTH_RULE = f"enter a month written YYYY-MM, from {FIRST_YEAR}-01 to {LAST_YEAR}-12."
+
+
 def month_parse(text: str) -> date | None:
-    """``YYYY-MM`` → the month's first day; ``None`` when it is not such a month."""
+    """``YYYY-MM`` → the month's first day; ``None`` when it is not such a month or falls
+    outside ``FIRST_YEAR``–``LAST_YEAR``."""
     match = _MONTH.match(text.strip())
     if not match or not 1 <= int(match[2]) <= 12:
+        return None
+    if not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
         return None
     return date(int(match[1]), int(match[2]), 1)
 
@@ -208,7 +217,10 @@ def plan_file_parse(text: str, *, scopes: Mapping[str, Collection[str]]) -> list
             problems.append(f"scope {scope!r} is not {rule.scopes} for {metric}.")
         month = month_parse(month_text)
         if month is None:
-            problems.append(f"month {month_text!r} is not a month written YYYY-MM.")
+            problems.append(
+                f"month {month_text!r} is not a month written YYYY-MM, "
+                f"from {FIRST_YEAR}-01 to {LAST_YEAR}-12."
+            )
         value = None
         if rule is not None:
             value, problem = _value(value_text, rule)

@@ -21,7 +21,7 @@ from .charts import plan_charts
 from .choices import Direction
 from .exports import plan_xlsx
 from .metrics import plan_grid
-from .rules import SYSTEM, month_add, month_of, month_parse, plan_year_months
+from .rules import MONTH_RULE, SYSTEM, month_add, month_of, month_parse, plan_year_months
 
 
 def _months(request) -> tuple[date, list[date]] | None:
@@ -80,7 +80,7 @@ def plan_page(request):
     the plan year; a malformed month is 400."""
     chosen = _months(request)
     if chosen is None:
-        return HttpResponseBadRequest("month: enter a month written YYYY-MM.")
+        return HttpResponseBadRequest(f"month: {MONTH_RULE}")
     month, months = chosen
     now = timezone.now()
     grid = plan_grid(months=months, now=now)
@@ -111,7 +111,7 @@ def plan_export_xlsx(request):
         raise PermissionDenied("Exports are for managers.")
     chosen = _months(request)
     if chosen is None:
-        return HttpResponseBadRequest("month: enter a month written YYYY-MM.")
+        return HttpResponseBadRequest(f"month: {MONTH_RULE}")
     _month, months = chosen
     grid = plan_grid(months=months, now=timezone.now())
     system = System.objects.first()

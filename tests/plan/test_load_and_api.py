@@ -57,7 +57,7 @@ def test_a_bad_file_names_the_line_and_writes_nothing(estate, plan_file):
     message = str(caught.value)
     assert "nothing written" in message
     assert "line 6: scope 'RX9' is not an organisation or system for mofd_p1_p3." in message
-    assert "line 7: month 'Nov' is not a month written YYYY-MM." in message
+    assert "line 7: month 'Nov' is not a month written YYYY-MM, from 2000-01 to 2099-12." in message
     assert not PlanValue.objects.exists()
     with pytest.raises(CommandError, match="cannot read"):
         call_command("load_plan", "/nonexistent/plan.csv")
@@ -83,10 +83,10 @@ def test_the_api_gives_the_months_rows_as_numbers(estate, plan_file, scc_client)
 def test_the_month_defaults_to_the_current_and_a_malformed_one_is_400(estate, scc_client):
     body = scc_client.get(URL).json()
     assert body["month"] == f"{local_today(timezone.now()):%Y-%m}"
-    for bad in ("2026-13", "2026-1", "November"):
+    for bad in ("2026-13", "2026-1", "November", "0001-01", "9999-12", "1999-12"):
         response = scc_client.get(URL, {"month": bad})
         assert response.status_code == 400
-        assert "month" in response.json()
+        assert "from 2000-01 to 2099-12" in response.json()["month"][0]
 
 
 def test_keys_may_read_the_plan(estate, key_client):

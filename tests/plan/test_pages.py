@@ -57,7 +57,9 @@ def test_the_page_shows_plan_against_actual_with_colour_and_direction(scc_client
 
 
 def test_a_malformed_month_is_400_and_a_year_is_chosen_by_month(scc_client, planned):
-    assert scc_client.get("/plan/", {"month": "2026-13"}).status_code == 400
+    for bad in ("2026-13", "0001-01", "9999-12"):  # the years out of range were a 500
+        response = scc_client.get("/plan/", {"month": bad})
+        assert response.status_code == 400 and b"from 2000-01 to 2099-12" in response.content
     html = scc_client.get("/plan/", {"month": "2020-05"}).content.decode()
     assert "April 2020 to March 2021" in html and "No plan loaded" in html
 

@@ -128,7 +128,7 @@ def test_every_bad_line_is_named_with_what_is_wrong():
         "line 3: metric 'beds' is not one of ga_available_beds, ed_four_hour_pct, "
         "cat2_mean_min, handover_lost_hours, mofd_p1_p3, vw_capacity.",
         "line 4: scope 'RWE-LRI' is not an ambulance organisation or system for cat2_mean_min.",
-        "line 5: month '2026-13' is not a month written YYYY-MM.",
+        "line 5: month '2026-13' is not a month written YYYY-MM, from 2000-01 to 2099-12.",
         "line 6: value '-4' is not a number from 0 to 99999999.99.",
         "line 7: value '101' is more than 100.",
         "line 8: value '20.5' is not a whole number.",

@@ -3,14 +3,21 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ..choices import PlanMetric, PlanStatus
+from ..rules import MONTH_RULE, month_parse
 
 
 class PlanQueryIn(serializers.Serializer):
     month = serializers.RegexField(
         r"^\d{4}-(0[1-9]|1[0-2])$",
         required=False,
-        error_messages={"invalid": "Enter a month written YYYY-MM."},
+        error_messages={"invalid": MONTH_RULE[0].upper() + MONTH_RULE[1:]},
     )
+
+    def validate_month(self, value: str) -> str:
+        """Within the plan's years (``rules.FIRST_YEAR``–``LAST_YEAR``)."""
+        if month_parse(value) is None:
+            raise serializers.ValidationError(MONTH_RULE[0].upper() + MONTH_RULE[1:])
+        return value
 
 
 class PlanRowOut(serializers.Serializer):
