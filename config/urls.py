@@ -1,11 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.accounts.forms import AdminLoginForm
 from apps.accounts.views import LoginView
 from apps.board.views import api_guide, healthz
+
+
+def favicon(request):
+    """``/favicon.ico``: a permanent redirect to the static icon (resolved per request, so the
+    hashed name of production's manifest storage is used)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -28,6 +37,8 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Pages link the icon; this is for what asks for /favicon.ico anyway (admin, API docs).
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

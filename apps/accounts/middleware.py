@@ -6,7 +6,14 @@ from django.http import HttpResponse
 
 # The API answers 401/403 itself; health checks and static files are public; the admin has
 # its own login.
-PUBLIC_PREFIXES = ("/api/", "/healthz", "/static/", "/accounts/login/", "/admin/")
+PUBLIC_PREFIXES = (
+    "/api/",
+    "/healthz",
+    "/static/",
+    "/favicon.ico",
+    "/accounts/login/",
+    "/admin/",
+)
 
 
 # The event the page listens for when its session has gone (API.md "Also").

@@ -26,3 +26,10 @@ def test_an_api_body_over_the_limit_is_a_json_413_and_nothing_is_written(key_cli
     assert response.status_code == 413
     assert "larger than the 2.5 MB allowed" in response.json()["detail"]
     assert not Submission.objects.exists()
+
+
+def test_the_icon_is_linked_from_the_pages_and_favicon_ico_finds_it(client, scc_client):
+    response = client.get("/favicon.ico")  # no session needed: browsers ask before sign-in
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+    html = scc_client.get("/").content.decode()
+    assert 'rel="icon"' in html and "favicon.svg" in html
