@@ -4,6 +4,7 @@ and the handover picture (DOMAIN.md "Ambulance response", "Ambulance handovers")
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -77,6 +78,13 @@ def _pooled_live(services: list[dict[str, Any]], total: dict[str, Any]) -> dict[
     return out
 
 
+def _minutes_1dp(seconds: int | None) -> Decimal | None:
+    """Whole seconds as minutes to one decimal, half up, in exact decimal arithmetic."""
+    if seconds is None:
+        return None
+    return (Decimal(seconds) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def trend_chart(
     trend: list[dict[str, Any]],
     *,
@@ -112,11 +120,16 @@ def trend_chart(
         for i, d in enumerate(trend)
         if (days - 1 - i) % 7 == 0
     ]
-    rows = [(d["date"], y) for d, (_, y) in zip(trend, points, strict=True)]
-    latest = next((y for _, y in reversed(points) if y is not None), None)
+    seconds = [day["categories"][str(category)][figure] for day in trend]
+    # The table and the summary show minutes to one decimal, half up, from the exact seconds
+    # (DOMAIN.md "Precision, rounding"): 1,287 s is 21.5 min in both, never 21.4 from a float.
+    rows = [(d["date"], _minutes_1dp(s)) for d, s in zip(trend, seconds, strict=True)]
+    held_s = [s for s in seconds if s is not None]
+    latest = next(s for s in reversed(seconds) if s is not None)
     summary = (
-        f"{title}: highest {max(held):.1f} min, lowest {min(held):.1f} min, latest "
-        f"{latest:.1f} min; {days - len(held)} of {days} days without responses."
+        f"{title}: highest {_minutes_1dp(max(held_s))} min, lowest "
+        f"{_minutes_1dp(min(held_s))} min, latest {_minutes_1dp(latest)} min; "
+        f"{days - len(held)} of {days} days without responses."
     )
     svg = charts.line_chart(
         points,

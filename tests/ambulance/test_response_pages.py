@@ -165,3 +165,25 @@ def test_the_admin_lists_incidents_and_reap_declarations_read_only(admin_client,
         response = admin_client.get(path)
         assert response.status_code == 200, path
     assert admin_client.get("/admin/ambulance/incident/add/").status_code == 403
+
+
+def test_the_trend_table_and_summary_round_minutes_alike_half_up():
+    from datetime import date as day_of
+
+    from apps.ambulance.views import trend_chart
+
+    def day(n: int, mean_s: int | None) -> dict:
+        figures = {"incidents": 1, "mean_response_s": mean_s, "p90_response_s": mean_s}
+        return {"date": day_of(2026, 11, n), "categories": {"2": figures}}
+
+    # 1,287 s = 21.45 min: a binary float formats as 21.4, the rule (half up) says 21.5.
+    chart = trend_chart(
+        [day(1, 600), day(2, None), day(3, 1287)],
+        category=2,
+        figure="mean_response_s",
+        reference=(30, "30-minute ambition"),
+        chart_id="t",
+        title="C2 mean",
+    )
+    assert "highest 21.5 min, lowest 10.0 min, latest 21.5 min" in chart["summary"]
+    assert [str(minutes) for _, minutes in chart["days"]] == ["10.0", "None", "21.5"]
