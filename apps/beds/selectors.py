@@ -316,14 +316,19 @@ def occupancy_by_bed_type_blocks(
     }
 
 
-def system_occupancy_at(*, at: datetime, bed_type: str = BedType.GA_ADULT) -> Occupancy | None:
+def system_occupancy_at(
+    *, at: datetime, max_age: timedelta | None = None, bed_type: str = BedType.GA_ADULT
+) -> Occupancy | None:
     """The system's figures of one bed type as they stood at ``at``: the latest system snapshot
-    taken at or before it (None: none then). For "since yesterday". One query."""
-    snapshot = (
-        OccupancySnapshot.objects.filter(site__isnull=True, bed_type=bed_type, taken_at__lte=at)
-        .order_by("-taken_at")
-        .first()
+    taken at or before it (None: none then). With ``max_age``, None as well when that snapshot
+    was taken more than ``max_age`` before ``at`` (no fresh figure then). For "since
+    yesterday". One query."""
+    snapshots = OccupancySnapshot.objects.filter(
+        site__isnull=True, bed_type=bed_type, taken_at__lte=at
     )
+    if max_age is not None:
+        snapshots = snapshots.filter(taken_at__gte=at - max_age)
+    snapshot = snapshots.order_by("-taken_at").first()
     if snapshot is None:
         return None
     return Occupancy(snapshot.occupied, snapshot.vacant, snapshot.closed, snapshot.escalation_open)

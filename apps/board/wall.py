@@ -19,6 +19,7 @@ from apps.beds.choices import BedType, OrganisationKind
 from apps.beds.selectors import system_occupancy_at
 from apps.discharge.selectors import mofd_total_at
 from apps.emergency.selectors import system_emergency_at
+from apps.escalation.selectors import stale_sitrep_after
 from apps.virtualwards.selectors import system_utilisation_at
 
 from .tiles import site_tile
@@ -52,13 +53,22 @@ def since_yesterday(*, board: dict[str, Any], now: datetime) -> dict[str, dict |
     handover records (crews waiting, lost hours so far today vs yesterday by this time), the
     ED attendances (4-hour % so far today vs yesterday's day so far; patients over 12 h then)
     and the incidents (C2 mean so far today, seconds). OPEL keeps no history, so it has none.
-    Seven queries whatever the estate."""
+
+    A snapshot figure "then" must have been fresh then: when the latest snapshot at or before
+    ``then`` is older than the ``stale_bed_sitrep`` rule's red threshold (``stale_after``,
+    default 8 h), there is no figure for yesterday (None), never a days-old one (occupancy
+    and virtual wards). The MOFD figure is the lists in force then, as the board and the S1
+    used them then: a list stands until the organisation's next one (often a day later), so
+    no age limit applies. The other figures are counted from the records at that moment.
+    Seven queries whatever the estate (one more when the rules are re-read)."""
     then = now - YESTERDAY
+    stale_after = stale_sitrep_after()
     system = board["system"]
-    occupancy_then = system_occupancy_at(at=then)
+    occupancy_then = system_occupancy_at(at=then, max_age=stale_after)
     handovers_then = system_handovers_at(at=then)
     emergency_then = system_emergency_at(at=then) or {}
     c2_then = system_response_at(at=then)["2"]
+    vw_then = system_utilisation_at(at=then, max_age=stale_after)
     occupancy = system["occupancy"]
     handovers = system["handovers"]
     mofd = system["mofd"]
@@ -80,7 +90,7 @@ def since_yesterday(*, board: dict[str, Any], now: datetime) -> dict[str, dict |
         "lost_hours_today": change(handovers["lost_hours_today"] if handovers else None,
                                    handovers_then["lost_hours_today"]),
         "mofd_total": change(mofd["total"] if mofd else None, mofd_total_at(at=then)),
-        "vw_pct": change(vw["pct"] if vw else None, system_utilisation_at(at=then)),
+        "vw_pct": change(vw["pct"] if vw else None, vw_then),
     }  # fmt: skip
 
 

@@ -54,6 +54,8 @@ def ward(request, code: str, ward: str):
         "bed_type": BedType(found.bed_type).label,
         "row": row,
         "standard_pct": _standard_pct(),
+        # DOMAIN.md "Beds" bed_gap, the rule the site page and the board use (None: no report).
+        "bed_gap": (row.occupancy.bed_gap(standard_pct=_standard_pct()) if row.occupancy else None),
         # Statuses only from a bed list: after counts, each bed's status is unknown.
         "bed_cells": bed_cells(
             beds if bed_list else [replace(b, status=None, since=None) for b in beds],

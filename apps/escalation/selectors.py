@@ -6,7 +6,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -24,7 +24,7 @@ from apps.emergency.rules import over_12h_now_pct
 from apps.emergency.selectors import board_emergency
 from apps.virtualwards.selectors import board_virtual_wards
 
-from .choices import AlertStatus, Severity
+from .choices import AlertStatus, RuleCode, Severity
 from .models import Alert, EscalationRule
 from .rules import (
     Figures,
@@ -239,6 +239,27 @@ def rule_thresholds(*, max_age_s: float = 15.0) -> dict[str, RuleSpec]:
     if now - _thresholds[0] > max_age_s:
         _thresholds = (now, {spec.code: spec for spec in rule_specs()})
     return _thresholds[1]
+
+
+# DOMAIN.md "Escalation": the ``stale_bed_sitrep`` rule's default red threshold, in hours; used
+# only when the rule's row has been deleted.
+STALE_SITREP_DEFAULT_H = 8.0
+
+
+def stale_sitrep_after() -> timedelta:
+    """How old a figure may be and still count as current: the ``stale_bed_sitrep`` rule's red
+    threshold (its amber when it has no red), the age past which the board calls a site's bed
+    sitrep stale (DOMAIN.md "Escalation", default > 8 h). Read from the rule even when it is
+    switched off; DOMAIN.md's default when its row is gone. No query while the rules are held
+    (``rule_thresholds``)."""
+    spec = rule_thresholds().get(RuleCode.STALE_BED_SITREP)
+    if spec is None:
+        rule = EscalationRule.objects.filter(code=RuleCode.STALE_BED_SITREP).first()
+        if rule is None:
+            return timedelta(hours=STALE_SITREP_DEFAULT_H)
+        spec = RuleSpec(code=rule.code, amber=float(rule.amber),
+                        red=None if rule.red is None else float(rule.red))  # fmt: skip
+    return timedelta(hours=spec.red if spec.red is not None else spec.amber)
 
 
 def alerts_list(*, status: str = AlertStatus.OPEN):

@@ -25,6 +25,16 @@ from .rules import beats_baseline, bed_outlook_day, merge_history
 # {site code: {local date: value}}
 SiteSeries = dict[str, dict[date, float]]
 
+# The product's own count for a day (ED attendances, emergency admissions) counts only when
+# the product covered the whole day: per site, from the first local day that starts at or after
+# its earliest attendance held (the local day of that arrival when it is at local midnight
+# exactly, else the next day). A partial first day (go-live, or the demo's backfill starting at
+# 19:04) is missing, never a value, and an imported value for it stands (QA F3).
+# ``first_local`` is that arrival's local wall-clock time (``timestamp`` without zone); local
+# midnight exists every day in Europe/London (the clocks change at 01:00 UTC).
+FIRST_WHOLE_DAY = """(CASE WHEN first_local = date_trunc('day', first_local)
+    THEN first_local::date ELSE first_local::date + 1 END)"""
+
 # Adult G&A occupied at 12:00 local, from the state of each ward in force then (its latest
 # state with as_at ≤ midday), summed per site; a site without a state in force has no value.
 _GA_MIDDAY_SQL = """
@@ -50,9 +60,12 @@ def own_ga_occupied_midday(
     *, start: date, end: date, sites: Collection[str] | None = None
 ) -> SiteSeries:
     """``ga_occupied_midday`` per site from the bed sitreps held, local days ``start``…``end``
-    (DOMAIN.md "Forecasts"; midday is 11:00 UTC in summer time, 12:00 UTC in winter). Days
-    before the first ward state held are skipped without a query over them. ``sites``: only
-    these site codes (``None``: every site). One query."""
+    (DOMAIN.md "Forecasts"; midday is 11:00 UTC in summer time, 12:00 UTC in winter). The
+    figure is a moment's, not a day's count, so the whole-day rule of the ED series
+    (``FIRST_WHOLE_DAY``) has no use here: a site has a value on a day exactly when one of its
+    states was in force at that midday. Days before the first ward state held are skipped
+    without a query over them. ``sites``: only these site codes (``None``: every site). Two
+    queries."""
     first = WardState.objects.order_by("as_at").values_list("as_at", flat=True).first()
     if first is None:
         return {}
@@ -82,9 +95,19 @@ def own_ga_occupied_midday(
 # Each site's ED attendances that arrived or departed in local days start…end, by local day of
 # the event: a site holds records for a day when one of its attendances arrived or departed in
 # it (then its count that day may be 0); a day without any is absent (missing, never 0). The
-# two range scans use the arrived_at and departed_at indexes.
+# two range scans use the arrived_at and departed_at indexes. Days before the site's first
+# whole day (FIRST_WHOLE_DAY after its earliest arrival held, by the site/arrived_at index) are
+# left out.
 _ED_DAYS_SQL = """
-WITH events AS (
+WITH firsts AS (
+    SELECT si.id AS site_id, {first_whole_day} AS first_day
+      FROM {site} si
+      JOIN LATERAL (
+          SELECT arrived_at AT TIME ZONE 'Europe/London' AS first_local
+            FROM {attendance} a WHERE a.site_id = si.id ORDER BY a.arrived_at LIMIT 1
+      ) f ON true
+     WHERE %(all_sites)s OR si.code = ANY(%(sites)s)
+), events AS (
     SELECT site_id, (arrived_at AT TIME ZONE 'Europe/London')::date AS day,
            true AS arrival, NULL::varchar AS disposition
       FROM {attendance}
@@ -96,8 +119,8 @@ WITH events AS (
 )
 SELECT si.code, events.day, COUNT(*) FILTER (WHERE {counted})
   FROM events
+  JOIN firsts ON firsts.site_id = events.site_id AND events.day >= firsts.first_day
   JOIN {site} si ON si.id = events.site_id
- WHERE %(all_sites)s OR si.code = ANY(%(sites)s)
  GROUP BY 1, 2
 """
 
@@ -106,7 +129,10 @@ def _own_ed_days(
     *, counted: str, start: date, end: date, sites: Collection[str] | None
 ) -> SiteSeries:
     sql = _ED_DAYS_SQL.format(
-        attendance=Attendance._meta.db_table, site=Site._meta.db_table, counted=counted
+        attendance=Attendance._meta.db_table,
+        site=Site._meta.db_table,
+        counted=counted,
+        first_whole_day=FIRST_WHOLE_DAY,
     )
     out: SiteSeries = {}
     with connection.cursor() as cursor:
@@ -131,8 +157,9 @@ def own_ed_attendances(
     """``ed_attendances`` per site from the ED attendances held: arrivals by local day
     (Europe/London; 23 or 25 hours on clock-change days), local days ``start``…``end``
     (DOMAIN.md "Forecasts", "Emergency department"). A day on which none of the site's
-    attendances arrived or departed is absent. ``sites``: only these site codes (``None``:
-    every site). One query."""
+    attendances arrived or departed is absent, and so is every day before the site's first
+    whole day (``FIRST_WHOLE_DAY`` after its earliest arrival held). ``sites``: only these
+    site codes (``None``: every site). One query."""
     return _own_ed_days(counted="events.arrival", start=start, end=end, sites=sites)
 
 
@@ -142,7 +169,8 @@ def own_emergency_admissions(
     """``emergency_admissions`` per site from the ED attendances held: departures with
     disposition ``admitted`` by local day of departure, local days ``start``…``end``
     (DOMAIN.md "Forecasts"). A day on which none of the site's attendances arrived or departed
-    is absent; one with attendances but no admission is 0. ``sites``: as above. One query."""
+    is absent, as is every day before the site's first whole day (as above); one with
+    attendances but no admission is 0. ``sites``: as above. One query."""
     return _own_ed_days(
         counted="NOT events.arrival AND events.disposition = %(admitted)s",
         start=start,
@@ -180,9 +208,12 @@ def series_history(
     *, today: date, days: int = 730, scopes: Collection[str] | None = None
 ) -> dict[str, SiteSeries]:
     """Every series per scope for the ``days`` local days before ``today``: imported history
-    merged with the product's own complete days (its own win), and the system series = the sum
-    over sites with a value that day. ``{series: {scope: {date: value}}}``. ``scopes``: only
-    these (site codes and/or ``system``; the system needs every site's figures)."""
+    merged with the product's own complete days (its own win; a site's own ED days count from
+    the first local day starting at or after its earliest attendance held, so an imported day
+    wins before that: ``FIRST_WHOLE_DAY``; midday occupancy needs a state in force at
+    midday), and the system series = the sum over sites with a value that day.
+    ``{series: {scope: {date: value}}}``. ``scopes``: only these (site codes and/or
+    ``system``; the system needs every site's figures)."""
     start, end = today - timedelta(days=days), today - timedelta(days=1)
     with_system = scopes is None or SYSTEM_SCOPE in scopes
     sites = None if with_system else set(scopes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -179,14 +179,14 @@ def vw_plan_vs_actual(*, now: datetime) -> dict[str, Any]:
     }
 
 
-def system_utilisation_at(*, at: datetime) -> float | None:
+def system_utilisation_at(*, at: datetime, max_age: timedelta | None = None) -> float | None:
     """The system's virtual-ward utilisation % as it stood at ``at`` (latest system snapshot at
-    or before it; None when there was none or no capacity). One query."""
-    snapshot = (
-        VirtualWardSnapshot.objects.filter(ward__isnull=True, taken_at__lte=at)
-        .order_by("-taken_at")
-        .first()
-    )
+    or before it; None when there was none or no capacity, and, with ``max_age``, when that
+    snapshot was taken more than ``max_age`` before ``at``). One query."""
+    snapshots = VirtualWardSnapshot.objects.filter(ward__isnull=True, taken_at__lte=at)
+    if max_age is not None:
+        snapshots = snapshots.filter(taken_at__gte=at - max_age)
+    snapshot = snapshots.order_by("-taken_at").first()
     if snapshot is None:
         return None
     return utilisation_pct(occupied=snapshot.occupied, capacity=snapshot.capacity)

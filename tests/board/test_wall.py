@@ -21,6 +21,9 @@ from apps.board.wall import change, wall_context
 from apps.core.localtime import local_date, local_day_bounds
 from apps.discharge.selectors import mofd_total_at
 from apps.emergency.selectors import system_emergency_at
+from apps.escalation import selectors as escalation_selectors
+from apps.escalation.models import EscalationRule
+from apps.escalation.selectors import stale_sitrep_after
 from apps.sitreps.pipeline import submissions_recompute
 from apps.sitreps.services import sitrep_ingest
 from tests.beds.factories import counts, hours_ago, sitrep, worked_example
@@ -70,6 +73,75 @@ def test_a_system_with_no_history_says_so(scc_client, estate):
     html = scc_client.get("/wall/").content.decode()
     occupancy = html[html.index("Adult G&amp;A occupancy") : html.index("MOFD patients")]
     assert "no figure for yesterday" in occupancy and "pts" not in occupancy
+
+
+def occupancy_tile(html: str) -> str:
+    return html[html.index("Adult G&amp;A occupancy") : html.index("MOFD patients")]
+
+
+def since_now() -> dict:
+    now = timezone.now()
+    return wall_context(board=board_build(now=now, detail=True), now=now)["since"]
+
+
+def fresh_rules(monkeypatch) -> None:
+    """Re-read the rules on the next use, not the ones held for 15 s."""
+    monkeypatch.setattr(escalation_selectors, "_thresholds", (float("-inf"), {}))
+
+
+def test_a_snapshot_stale_at_the_same_time_yesterday_is_no_figure(scc_client, estate, monkeypatch):
+    # QA F1: the newest snapshot before this time yesterday is 18 h older than it (42 h ago),
+    # past the stale_bed_sitrep rule's red 8 h: no figure for yesterday, never "down 16.6".
+    fresh_rules(monkeypatch)
+    ingest("beds", "RWE", worked_example(hours_ago(42)))
+    ingest("beds", "RWE", sitrep("RWE-LRI", hours_ago(0.5), counts("LRI-W23", 5, 5)))
+    tile = occupancy_tile(scc_client.get("/wall/").content.decode())
+    assert "76.7%" in tile
+    assert "no figure for yesterday" in tile and "pts" not in tile
+
+
+def test_a_snapshot_fresh_at_the_same_time_yesterday_is_the_figure(scc_client, estate, monkeypatch):
+    # 31 h ago: 7 h before this time yesterday, within the 8 h.
+    fresh_rules(monkeypatch)
+    ingest("beds", "RWE", worked_example(hours_ago(31)))
+    ingest("beds", "RWE", sitrep("RWE-LRI", hours_ago(0.5), counts("LRI-W23", 5, 5)))
+    tile = occupancy_tile(scc_client.get("/wall/").content.decode())
+    assert "down 16.6 pts since yesterday" in tile
+
+
+def test_the_age_limit_is_the_stale_sitrep_rules_red_threshold(estate, monkeypatch):
+    fresh_rules(monkeypatch)
+    assert stale_sitrep_after() == timedelta(hours=8)  # DOMAIN.md's default
+    EscalationRule.objects.filter(code="stale_bed_sitrep").update(red=20)
+    fresh_rules(monkeypatch)
+    assert stale_sitrep_after() == timedelta(hours=20)
+    # Switched off, the rule still says when a sitrep is stale.
+    EscalationRule.objects.filter(code="stale_bed_sitrep").update(enabled=False, red=None)
+    fresh_rules(monkeypatch)
+    assert stale_sitrep_after() == timedelta(hours=4)  # its amber, having no red
+    ingest("beds", "RWE", worked_example(hours_ago(42)))
+    ingest("beds", "RWE", sitrep("RWE-LRI", hours_ago(0.5), counts("LRI-W23", 5, 5)))
+    assert since_now()["occupancy_pct"] is None
+    EscalationRule.objects.filter(code="stale_bed_sitrep").update(amber=20)
+    fresh_rules(monkeypatch)
+    assert since_now()["occupancy_pct"]["direction"] == "down"
+
+
+def test_virtual_wards_yesterday_must_be_fresh_then(estate, monkeypatch):
+    fresh_rules(monkeypatch)
+
+    def census(as_at: datetime, occupied: int) -> None:
+        body = {
+            "as_at": as_at.isoformat(),
+            "wards": [{"ward": "VW-FRAILTY", "capacity": 20, "occupied": occupied}],
+        }
+        ingest("virtual_wards", "RT5", body)
+
+    census(hours_ago(42), 10)  # 50%, 18 h before this time yesterday
+    census(hours_ago(0.5), 15)  # 75% now
+    assert since_now()["vw_pct"] is None
+    census(hours_ago(30), 12)  # 60%, 6 h before this time yesterday
+    assert since_now()["vw_pct"] == {"then": 60.0, "delta": Decimal("15.0"), "direction": "up"}
 
 
 def test_crews_waiting_and_lost_hours_as_they_stood_at_a_moment(estate):

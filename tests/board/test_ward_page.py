@@ -33,6 +33,18 @@ def test_the_ward_page_shows_its_state_beds_history_and_trend(scc_client, lri):
     assert "<svg" in html and "Ward occupancy, last 7 days" in html
 
 
+def test_the_ward_page_shows_the_bed_gap(scc_client, lri):
+    # QA F2: it was always blank. DOMAIN.md: ceil(100 × occupied / 92) − available.
+    def gap(ward: str) -> str:
+        html = scc_client.get(f"/sites/RWE-LRI/wards/{ward}/").content.decode()
+        return html.split("Bed gap (to 92%)</dt><dd>")[1].split("</dd>")[0]
+
+    assert gap("LRI-W22") == "0"  # 18 of 20: ceil(19.57) − 20
+    assert gap("LRI-W23") == "1"  # 10 of 10: ceil(10.87) − 10
+    post_beds(sitrep("RWE-LRI", hours_ago(0.25), counts("LRI-W23", 5, 5)))
+    assert gap("LRI-W23") == "-4"  # 5 of 10: ceil(5.43) − 10, headroom
+
+
 def test_a_ward_reporting_counts_has_beds_of_unknown_status(scc_client, lri):
     html = scc_client.get("/sites/RWE-LRI/wards/LRI-W23/").content.decode()
     assert "100.0%" in html and "each bed's status is unknown" in html

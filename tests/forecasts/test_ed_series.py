@@ -32,6 +32,9 @@ def clock_change(key_client):
     rwe = key_client("RWE")
     response = post(
         rwe,
+        # The product holds both EDs from the 20th, so every day from the 21st is whole.
+        item("LRI-0", arrived=at(20, 10), departed=at(20, 12), disposition="discharged"),
+        item("GH-0", "RWE-GH", arrived=at(20, 10), departed=at(20, 11), disposition="discharged"),
         # 23:30 BST on the 24th; leaves 00:10 BST on the 25th, admitted.
         item("LRI-1", arrived=at(24, 22, 30), departed=at(24, 23, 10), disposition="admitted"),
         # 00:30 BST on the 25th (the 24th in UTC); admitted at 03:00 GMT.
@@ -100,3 +103,70 @@ def test_a_site_with_only_ed_attendances_is_forecast(clock_change):
         SYSTEM_SCOPE,
     ]
     assert scopes_with_history(today=date(2026, 12, 27), days=5) == []
+
+
+def test_a_partial_first_day_of_own_records_never_replaces_an_imported_day(key_client):
+    # QA F3: the demo's ED records start at 19:04 on 29 Nov (GMT, so local). That day's own
+    # count (2) is a part of the day: the imported 434 stands, and without an import the day is
+    # missing, not 2. From 30 Nov, the first whole day, its own figures win.
+    rwe = key_client("RWE")
+    response = post(
+        rwe,
+        item("A", arrived=at(29, 19, 4, month=11), departed=at(29, 21, month=11),
+             disposition="admitted"),
+        item("B", arrived=at(29, 22, month=11), departed=at(30, 1, month=11),
+             disposition="admitted"),
+        item("C", arrived=at(30, 9, month=11), departed=at(30, 12, month=11),
+             disposition="discharged"),
+        item("GH-1", "RWE-GH", arrived=at(29, 0, month=11), departed=at(29, 3, month=11),
+             disposition="admitted"),
+    )  # fmt: skip
+    assert response.status_code == 201, response.json()
+    history_load(
+        text=HEADER + "RWE-LRI,2026-11-28,430,120,\n" + "RWE-LRI,2026-11-29,434,121,\n",
+        today=date(2026, 12, 1),
+    )
+    history = series_history(today=date(2026, 12, 1), days=5)
+    attendances, admissions = history["ed_attendances"], history["emergency_admissions"]
+    assert attendances["RWE-LRI"] == {
+        date(2026, 11, 28): 430,
+        date(2026, 11, 29): 434,  # imported: the own records cover only 19:04 onwards
+        date(2026, 11, 30): 1,  # own: the first whole day
+    }
+    assert admissions["RWE-LRI"] == {
+        date(2026, 11, 28): 120,
+        date(2026, 11, 29): 121,
+        date(2026, 11, 30): 1,
+    }
+    # GH's first arrival is at local midnight exactly: that day is whole, so it counts.
+    assert attendances["RWE-GH"] == {date(2026, 11, 29): 1}
+    assert attendances[SYSTEM_SCOPE][date(2026, 11, 29)] == 435
+    # Without an import, the partial day is missing, never its part-day count.
+    own = own_ed_attendances(start=date(2026, 11, 28), end=date(2026, 11, 30))
+    assert own["RWE-LRI"] == {date(2026, 11, 30): 1}
+
+
+def test_the_first_whole_day_is_found_in_local_time_on_a_clock_change_day(key_client):
+    """Sunday 25 October 2026 starts at 23:00 UTC on the 24th (BST midnight) and lasts 25 h."""
+    rwe = key_client("RWE")
+    response = post(
+        rwe,
+        # 00:00 BST on the 25th exactly: the 25th is whole.
+        item("LRI-1", arrived=at(24, 23), departed=at(24, 23, 30), disposition="admitted"),
+        item("LRI-2", arrived=at(25, 23, 30), departed=at(26, 1), disposition="discharged"),
+        # 00:05 BST on the 25th (the 24th in UTC): the 25th is partial, the 26th is whole.
+        item("GH-1", "RWE-GH", arrived=at(24, 23, 5), departed=at(25, 2),
+             disposition="admitted"),
+        item("GH-2", "RWE-GH", arrived=at(26, 9), departed=at(26, 10), disposition="admitted"),
+    )  # fmt: skip
+    assert response.status_code == 201, response.json()
+    got = own_ed_attendances(start=date(2026, 10, 23), end=date(2026, 10, 27))
+    assert got == {
+        "RWE-LRI": {date(2026, 10, 25): 2, date(2026, 10, 26): 0},
+        "RWE-GH": {date(2026, 10, 26): 1},
+    }
+    admissions = own_emergency_admissions(start=date(2026, 10, 23), end=date(2026, 10, 27))
+    assert admissions == {
+        "RWE-LRI": {date(2026, 10, 25): 1, date(2026, 10, 26): 0},
+        "RWE-GH": {date(2026, 10, 26): 1},
+    }
