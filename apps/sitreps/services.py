@@ -31,6 +31,8 @@ IDEMPOTENCY_CONSTRAINT = "submission_idempotency_key_unique"
 # A concurrent writer can make our transaction fail on a constraint it had not yet committed
 # when we looked; the retry then sees its row and takes the ordinary path.
 APPLY_ATTEMPTS = 3
+# The longest ``Idempotency-Key`` taken (``Submission.idempotency_key``); a longer one is 400.
+IDEMPOTENCY_KEY_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -133,12 +135,22 @@ def sitrep_ingest(
     """Shape, resolve, archive and apply one sitrep (its kind's ``SitrepHandler`` steps).
 
     Never raises for bad input: the result says (400/403 archived as rejected, like 201).
+    ``idempotency_key``: at most ``IDEMPOTENCY_KEY_MAX`` characters (surrounding spaces
+    dropped); a longer one is 400 naming the header, archived under no key.
     A field the kind's input serializer does not declare is refused (400 naming it), and
     whatever the outcome its value is not archived (``unknown``: the why and the marker).
     """
     handler = handler_for(kind)
     now = now or timezone.now()
-    idempotency_key = (idempotency_key or "").strip()[:200] or None
+    idempotency_key = (idempotency_key or "").strip() or None
+    key_error = None
+    if idempotency_key and len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+        # Never cut: two keys alike in their first 200 characters would be taken for one.
+        key_error = (
+            f"Idempotency-Key: at most {IDEMPOTENCY_KEY_MAX} characters; "
+            f"this one has {len(idempotency_key)}."
+        )
+        idempotency_key = None
     parsed, canonical, json_error = _canonical(body)
     serializer = handler.input_serializer(data=parsed, context={"now": now})
     unknown = [] if json_error else list(unknown_field_paths(serializer, parsed))
@@ -161,6 +173,10 @@ def sitrep_ingest(
         ),
     }
 
+    if key_error:
+        return _archive_rejection(
+            common=common, status=400, errors={"detail": key_error}, idempotency_key=None
+        )
     if idempotency_key:
         existing = Submission.objects.filter(
             organisation=organisation, idempotency_key=idempotency_key

@@ -22,7 +22,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description="Same key and body: the first answer again, nothing applied twice. "
-    "Same key, different body: 409.",
+    "Same key, different body: 409. At most 200 characters (a longer key is 400, never cut).",
 )
 _DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
 
