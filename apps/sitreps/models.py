@@ -45,9 +45,11 @@ class Submission(models.Model):
     class Meta:
         ordering = ["-received_at"]
         constraints = [
+            # Only an accepted submission holds its key: a refused one (400/403/409) is
+            # archived with the key it came with, and the corrected body may use it again.
             models.UniqueConstraint(
                 fields=["organisation", "idempotency_key"],
-                condition=Q(idempotency_key__isnull=False),
+                condition=Q(idempotency_key__isnull=False, outcome="accepted"),
                 name="submission_idempotency_key_unique",
             ),
         ]

@@ -101,23 +101,20 @@ def _replay(existing: Submission, body_sha256: str) -> IngestResult:
 def _archive_rejection(
     *, common: dict[str, Any], status: int, errors: Any, idempotency_key: str | None
 ) -> IngestResult:
+    """Archive a refused submission (400/403/409) and answer with ``errors``.
+
+    The key is recorded for the audit but not held: only an accepted submission holds its
+    ``Idempotency-Key`` (``Submission`` constraint), so the corrected body may reuse it.
+    """
     body = errors if isinstance(errors, dict) else {"detail": errors}
-    try:
-        with transaction.atomic():
-            sub = Submission.objects.create(
-                **common,
-                idempotency_key=idempotency_key,
-                outcome=Outcome.REJECTED,
-                status_code=status,
-                errors=body,
-                response=body,
-            )
-    except IntegrityError:
-        # The same key raced us to the archive; its answer stands.
-        existing = Submission.objects.get(
-            organisation=common["organisation"], idempotency_key=idempotency_key
-        )
-        return _replay(existing, common["body_sha256"])
+    sub = Submission.objects.create(
+        **common,
+        idempotency_key=idempotency_key,
+        outcome=Outcome.REJECTED,
+        status_code=status,
+        errors=body,
+        response=body,
+    )
     return IngestResult(status, body, sub.pk)
 
 
@@ -135,7 +132,10 @@ def sitrep_ingest(
     """Shape, resolve, archive and apply one sitrep (its kind's ``SitrepHandler`` steps).
 
     Never raises for bad input: the result says (400/403 archived as rejected, like 201).
-    ``idempotency_key``: at most ``IDEMPOTENCY_KEY_MAX`` characters (surrounding spaces
+    ``idempotency_key``: held by an accepted (201) submission only: the same key and body
+    replay its answer, another body is 409. A refused submission (400, 403) holds no result,
+    so the same key is free for the corrected body (archived with the key, for the audit).
+    At most ``IDEMPOTENCY_KEY_MAX`` characters (surrounding spaces
     dropped); a longer one is 400 naming the header, archived under no key.
     A field the kind's input serializer does not declare is refused (400 naming it), and
     whatever the outcome its value is not archived (``unknown``: the why and the marker).
@@ -179,13 +179,13 @@ def sitrep_ingest(
         )
     if idempotency_key:
         existing = Submission.objects.filter(
-            organisation=organisation, idempotency_key=idempotency_key
+            organisation=organisation, idempotency_key=idempotency_key, outcome=Outcome.ACCEPTED
         ).first()
         if existing is not None:
             result = _replay(existing, body_sha256)
             if result.status == 409:
                 _archive_rejection(
-                    common=common, status=409, errors=result.body, idempotency_key=None
+                    common=common, status=409, errors=result.body, idempotency_key=idempotency_key
                 )
             return result
 
@@ -230,7 +230,9 @@ def sitrep_ingest(
             constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
             if constraint == IDEMPOTENCY_CONSTRAINT:
                 existing = Submission.objects.get(
-                    organisation=organisation, idempotency_key=idempotency_key
+                    organisation=organisation,
+                    idempotency_key=idempotency_key,
+                    outcome=Outcome.ACCEPTED,
                 )
                 return _replay(existing, body_sha256)
             if attempt == APPLY_ATTEMPTS:
