@@ -58,7 +58,12 @@ def _has_nul(value: Any) -> bool:
 
 
 def _canonical(body: bytes | str | dict | list) -> tuple[Any, str, str | None]:
-    """Return (parsed JSON or None, the canonical body's text, JSON error if any)."""
+    """Return (parsed JSON or None, the canonical body's text, why it cannot be read or None).
+
+    The canonical text of a body that does not parse is the body as text; it serves only for
+    the keyed digest (``_digest``) and is not archived. The parse error names where it failed
+    (``json``: "Expecting ',' delimiter: line 1 column 73 (char 72)"), not what was there.
+    """
     if isinstance(body, dict | list):
         parsed = body
     else:
@@ -73,12 +78,22 @@ def _canonical(body: bytes | str | dict | list) -> tuple[Any, str, str | None]:
     return parsed, canonical, None
 
 
-def _digest(canonical: str, *, keyed: bool) -> str:
-    """The body's digest, by which an ``Idempotency-Key`` replay is told from a reuse (409).
+def _length(body: bytes | str | dict | list, canonical: str) -> int:
+    """The body's size in bytes: as received, or (a body handed in parsed) its canonical text."""
+    if isinstance(body, bytes):
+        return len(body)
+    text = body if isinstance(body, str) else canonical
+    return len(text.encode("utf-8", errors="replace"))
 
-    ``keyed`` for a body with unknown fields: their values are not archived, and a plain
-    SHA-256 of a body otherwise held in the archive would let anyone reading it try every NHS
-    number against the digest. Keyed with the secret key instead (same body, same digest).
+
+def _digest(canonical: str, *, keyed: bool) -> str:
+    """The body's digest (64 hex characters), by which an ``Idempotency-Key`` replay is told
+    from a reuse (409).
+
+    ``keyed`` for a body whose content is not archived (unknown fields, or a body that cannot
+    be read): a plain SHA-256 of a body otherwise held in the archive, or of a short one, would
+    let anyone reading it try every NHS number against the digest. Keyed with the secret key
+    instead (HMAC-SHA-256: same body, same digest).
     """
     if keyed:
         key = settings.SECRET_KEY.encode()
@@ -154,7 +169,7 @@ def sitrep_ingest(
     parsed, canonical, json_error = _canonical(body)
     serializer = handler.input_serializer(data=parsed, context={"now": now})
     unknown = [] if json_error else list(unknown_field_paths(serializer, parsed))
-    body_sha256 = _digest(canonical, keyed=bool(unknown))
+    body_sha256 = _digest(canonical, keyed=bool(unknown) or json_error is not None)
     common = {
         "kind": kind,
         "organisation": organisation,
@@ -163,14 +178,11 @@ def sitrep_ingest(
         "source": source,
         "received_at": now,
         "body_sha256": body_sha256,
-        # The body as received, less the values of unknown fields.
+        "body_length": _length(body, canonical),
+        # The body as received, less the values of unknown fields. A body that cannot be read
+        # (not JSON, a NUL) is not kept at all: it may hold anything (a name, an NHS number)
+        # and no value of it can be told from another; its size, digest and error are kept.
         "payload": redacted(parsed, unknown),
-        # Kept as received, but for NULs (PostgreSQL text cannot hold them).
-        "raw_body": ""
-        if json_error is None
-        else (body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)).replace(
-            "\x00", "\ufffd"
-        ),
     }
 
     if key_error:

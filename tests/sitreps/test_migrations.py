@@ -50,3 +50,37 @@ def test_refused_rows_sharing_a_key_survive_the_way_back_and_forth(estate):
     # Forward again: refused rows may share the key of the accepted one.
     _row(org, Outcome.REJECTED)
     assert Submission.objects.filter(idempotency_key="K").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_raw_body_held_before_0005_is_scrubbed_to_its_size_and_a_keyed_digest(estate):
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("sitreps")
+    org = Organisation.objects.get(code="RWE")
+    text = '{"nhs_number": "9434765919",}'
+    try:
+        _migrate([("sitreps", "0004_idempotency_key_held_by_accepted_only")])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO sitreps_submission (kind, organisation_id, source, received_at,"
+                " body_sha256, raw_body, outcome, status_code)"
+                " VALUES ('emergency', %s, 'api', now(), %s, %s, 'rejected', 400) RETURNING id",
+                [org.pk, hashlib.sha256(text.encode()).hexdigest(), text],
+            )
+            (pk,) = cursor.fetchone()
+    finally:
+        _migrate(latest)
+    sub = Submission.objects.get(pk=pk)
+    assert sub.body_length == len(text)
+    assert (
+        sub.body_sha256
+        == hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+    )
+    with connection.cursor() as cursor:
+        columns = [c.name for c in connection.introspection.get_table_description(
+            cursor, "sitreps_submission")]  # fmt: skip
+    assert "raw_body" not in columns and "body_length" in columns

@@ -114,7 +114,7 @@ def test_every_kind_refuses_an_unknown_field_naming_it_and_keeps_no_value(key_cl
     for key in path:
         archived = archived[int(key) if isinstance(archived, list) else key]
     assert archived == REDACTED
-    assert SECRET not in str([sub.payload, sub.errors, sub.response, sub.raw_body])
+    assert SECRET not in str([sub.payload, sub.errors, sub.response])
 
 
 @pytest.mark.django_db
