@@ -11,6 +11,30 @@ def test_an_api_url_that_matches_nothing_is_a_json_404(key_client, estate):
     assert response.json() == {"detail": "Not found: /api/v1/actions/abc/done/"}
 
 
+def test_an_api_post_without_its_trailing_slash_is_a_json_404_naming_the_url(key_client, estate):
+    """Not Django's APPEND_SLASH 301 (an HTML body, and the POST body lost by the redirect)."""
+    from apps.sitreps.models import Submission
+
+    response = key_client("RWE").post("/api/v1/sitreps/beds", {}, format="json")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "detail": "Not found: /api/v1/sitreps/beds; did you mean /api/v1/sitreps/beds/?"
+    }
+    assert not Submission.objects.exists()
+    get = key_client("RWE").get("/api/v1/sites/RWE-LRI")
+    assert get.status_code == 404 and "did you mean /api/v1/sites/RWE-LRI/?" in get.json()["detail"]
+
+
+def test_an_api_path_that_matches_nothing_even_with_a_slash_gets_no_hint(key_client, estate):
+    response = key_client("RWE").get("/api/v1/nothing-here")
+    assert response.json() == {"detail": "Not found: /api/v1/nothing-here"}
+
+
+def test_a_page_without_its_trailing_slash_is_still_redirected(scc_client):
+    response = scc_client.get("/accounts/login")
+    assert response.status_code == 301 and response["Location"] == "/accounts/login/"
+
+
 def test_a_page_url_that_matches_nothing_is_still_the_404_page(scc_client):
     response = scc_client.get("/no-such-page/")
     assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
