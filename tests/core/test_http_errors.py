@@ -50,3 +50,14 @@ def test_an_api_body_over_the_limit_is_a_json_413_and_nothing_is_written(key_cli
     assert response.status_code == 413
     assert "larger than the 2.5 MB allowed" in response.json()["detail"]
     assert not Submission.objects.exists()
+
+
+def test_a_body_over_the_limit_is_logged_as_one_warning_line(key_client, estate, caplog):
+    body = b'{"as_at": "' + b"x" * (3 * 1024 * 1024) + b'"}'
+    with caplog.at_level("INFO", logger="django.security"):
+        key_client("RWE").post("/api/v1/sitreps/beds/", data=body, content_type="application/json")
+    (record,) = [r for r in caplog.records if r.name == "django.security.RequestDataTooBig"]
+    assert record.levelname == "WARNING" and record.exc_info is None
+    assert record.getMessage() == (
+        "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE. (POST /api/v1/sitreps/beds/)"
+    )
