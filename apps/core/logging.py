@@ -11,10 +11,16 @@ class OneLineWarning(logging.Filter):
     For ``django.security.RequestDataTooBig``: Django logs each body over
     ``DATA_UPLOAD_MAX_MEMORY_SIZE`` as an error with its full traceback, though it is the
     caller's fault and is answered ``413`` (``apps.core.http.bad_request``). One line is enough
-    to see who sends oversize bodies. Never drops a record.
+    to see who sends oversize bodies. Never drops a record; shapes it once however many times
+    it is attached.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # ``dictConfig`` run again (a test's settings change) adds the filter to the logger
+        # again without removing the first: shape each record once.
+        if getattr(record, "one_line", False):
+            return True
+        record.one_line = True
         request = getattr(record, "request", None)
         message = record.getMessage()
         if request is not None:

@@ -61,3 +61,15 @@ def test_a_body_over_the_limit_is_logged_as_one_warning_line(key_client, estate,
     assert record.getMessage() == (
         "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE. (POST /api/v1/sitreps/beds/)"
     )
+
+
+def test_the_one_line_filter_shapes_a_record_once_if_attached_twice():
+    import logging
+
+    from apps.core.logging import OneLineWarning
+
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "Too big.", (), None)
+    record.request = type("R", (), {"method": "POST", "path": "/api/v1/sitreps/beds/"})()
+    assert OneLineWarning().filter(record) and OneLineWarning().filter(record)
+    assert record.getMessage() == "Too big. (POST /api/v1/sitreps/beds/)"
+    assert record.levelname == "WARNING"
