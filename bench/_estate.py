@@ -69,10 +69,10 @@ def _statements(s: Scale) -> list[str]:
     bed_types = "ARRAY['ga_adult','ga_adult','ga_adult','ga_paeds','critical_care',"
     bed_types += "'maternity','mental_health','community']"
     sub_cols = (
-        "kind, organisation_id, source, received_at, body_sha256, raw_body, outcome,"
+        "kind, organisation_id, source, received_at, body_sha256, outcome,"
         " status_code, payload, response, recomputed_at"
     )
-    accepted = f"'{MARK}', '', 'accepted', 201"
+    accepted = f"'{MARK}', 'accepted', 201"
     return [
         "SELECT setseed(0.42)",
         "INSERT INTO beds_system (code, name, population) VALUES ('NAT', 'England', 56000000)",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import is_valid_path
 from django.views import defaults
 
 API_PREFIX = "/api/"
@@ -45,10 +46,20 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """404: ``{"detail": "Not found: <path>"}`` under ``/api/``, the page otherwise."""
+    """404: ``{"detail": "Not found: <path>"}`` under ``/api/``, the page otherwise.
+
+    Under ``/api/`` a path that matches with a trailing slash added is not redirected
+    (``apps.core.middleware``): the detail names it instead, e.g.
+    ``"Not found: /api/v1/sitreps/beds; did you mean /api/v1/sitreps/beds/?"``.
+    """
     if not _is_api(request):
         return defaults.page_not_found(request, exception)
-    return JsonResponse({"detail": f"Not found: {request.path}"}, status=404)
+    detail = f"Not found: {request.path}"
+    if not request.path_info.endswith("/"):
+        urlconf = getattr(request, "urlconf", None)
+        if is_valid_path(f"{request.path_info}/", urlconf):
+            detail += f"; did you mean {request.path}/?"
+    return JsonResponse({"detail": detail}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -31,6 +31,8 @@ IDEMPOTENCY_CONSTRAINT = "submission_idempotency_key_unique"
 # A concurrent writer can make our transaction fail on a constraint it had not yet committed
 # when we looked; the retry then sees its row and takes the ordinary path.
 APPLY_ATTEMPTS = 3
+# The longest ``Idempotency-Key`` taken (``Submission.idempotency_key``); a longer one is 400.
+IDEMPOTENCY_KEY_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,12 @@ def _has_nul(value: Any) -> bool:
 
 
 def _canonical(body: bytes | str | dict | list) -> tuple[Any, str, str | None]:
-    """Return (parsed JSON or None, the canonical body's text, JSON error if any)."""
+    """Return (parsed JSON or None, the canonical body's text, why it cannot be read or None).
+
+    The canonical text of a body that does not parse is the body as text; it serves only for
+    the keyed digest (``_digest``) and is not archived. The parse error names where it failed
+    (``json``: "Expecting ',' delimiter: line 1 column 73 (char 72)"), not what was there.
+    """
     if isinstance(body, dict | list):
         parsed = body
     else:
@@ -71,12 +78,22 @@ def _canonical(body: bytes | str | dict | list) -> tuple[Any, str, str | None]:
     return parsed, canonical, None
 
 
-def _digest(canonical: str, *, keyed: bool) -> str:
-    """The body's digest, by which an ``Idempotency-Key`` replay is told from a reuse (409).
+def _length(body: bytes | str | dict | list, canonical: str) -> int:
+    """The body's size in bytes: as received, or (a body handed in parsed) its canonical text."""
+    if isinstance(body, bytes):
+        return len(body)
+    text = body if isinstance(body, str) else canonical
+    return len(text.encode("utf-8", errors="replace"))
 
-    ``keyed`` for a body with unknown fields: their values are not archived, and a plain
-    SHA-256 of a body otherwise held in the archive would let anyone reading it try every NHS
-    number against the digest. Keyed with the secret key instead (same body, same digest).
+
+def _digest(canonical: str, *, keyed: bool) -> str:
+    """The body's digest (64 hex characters), by which an ``Idempotency-Key`` replay is told
+    from a reuse (409).
+
+    ``keyed`` for a body whose content is not archived (unknown fields, or a body that cannot
+    be read): a plain SHA-256 of a body otherwise held in the archive, or of a short one, would
+    let anyone reading it try every NHS number against the digest. Keyed with the secret key
+    instead (HMAC-SHA-256: same body, same digest).
     """
     if keyed:
         key = settings.SECRET_KEY.encode()
@@ -99,23 +116,20 @@ def _replay(existing: Submission, body_sha256: str) -> IngestResult:
 def _archive_rejection(
     *, common: dict[str, Any], status: int, errors: Any, idempotency_key: str | None
 ) -> IngestResult:
+    """Archive a refused submission (400/403/409) and answer with ``errors``.
+
+    The key is recorded for the audit but not held: only an accepted submission holds its
+    ``Idempotency-Key`` (``Submission`` constraint), so the corrected body may reuse it.
+    """
     body = errors if isinstance(errors, dict) else {"detail": errors}
-    try:
-        with transaction.atomic():
-            sub = Submission.objects.create(
-                **common,
-                idempotency_key=idempotency_key,
-                outcome=Outcome.REJECTED,
-                status_code=status,
-                errors=body,
-                response=body,
-            )
-    except IntegrityError:
-        # The same key raced us to the archive; its answer stands.
-        existing = Submission.objects.get(
-            organisation=common["organisation"], idempotency_key=idempotency_key
-        )
-        return _replay(existing, common["body_sha256"])
+    sub = Submission.objects.create(
+        **common,
+        idempotency_key=idempotency_key,
+        outcome=Outcome.REJECTED,
+        status_code=status,
+        errors=body,
+        response=body,
+    )
     return IngestResult(status, body, sub.pk)
 
 
@@ -133,16 +147,29 @@ def sitrep_ingest(
     """Shape, resolve, archive and apply one sitrep (its kind's ``SitrepHandler`` steps).
 
     Never raises for bad input: the result says (400/403 archived as rejected, like 201).
+    ``idempotency_key``: held by an accepted (201) submission only: the same key and body
+    replay its answer, another body is 409. A refused submission (400, 403) holds no result,
+    so the same key is free for the corrected body (archived with the key, for the audit).
+    At most ``IDEMPOTENCY_KEY_MAX`` characters (surrounding spaces
+    dropped); a longer one is 400 naming the header, archived under no key.
     A field the kind's input serializer does not declare is refused (400 naming it), and
     whatever the outcome its value is not archived (``unknown``: the why and the marker).
     """
     handler = handler_for(kind)
     now = now or timezone.now()
-    idempotency_key = (idempotency_key or "").strip()[:200] or None
+    idempotency_key = (idempotency_key or "").strip() or None
+    key_error = None
+    if idempotency_key and len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+        # Never cut: two keys alike in their first 200 characters would be taken for one.
+        key_error = (
+            f"Idempotency-Key: at most {IDEMPOTENCY_KEY_MAX} characters; "
+            f"this one has {len(idempotency_key)}."
+        )
+        idempotency_key = None
     parsed, canonical, json_error = _canonical(body)
     serializer = handler.input_serializer(data=parsed, context={"now": now})
     unknown = [] if json_error else list(unknown_field_paths(serializer, parsed))
-    body_sha256 = _digest(canonical, keyed=bool(unknown))
+    body_sha256 = _digest(canonical, keyed=bool(unknown) or json_error is not None)
     common = {
         "kind": kind,
         "organisation": organisation,
@@ -151,25 +178,26 @@ def sitrep_ingest(
         "source": source,
         "received_at": now,
         "body_sha256": body_sha256,
-        # The body as received, less the values of unknown fields.
+        "body_length": _length(body, canonical),
+        # The body as received, less the values of unknown fields. A body that cannot be read
+        # (not JSON, a NUL) is not kept at all: it may hold anything (a name, an NHS number)
+        # and no value of it can be told from another; its size, digest and error are kept.
         "payload": redacted(parsed, unknown),
-        # Kept as received, but for NULs (PostgreSQL text cannot hold them).
-        "raw_body": ""
-        if json_error is None
-        else (body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)).replace(
-            "\x00", "\ufffd"
-        ),
     }
 
+    if key_error:
+        return _archive_rejection(
+            common=common, status=400, errors={"detail": key_error}, idempotency_key=None
+        )
     if idempotency_key:
         existing = Submission.objects.filter(
-            organisation=organisation, idempotency_key=idempotency_key
+            organisation=organisation, idempotency_key=idempotency_key, outcome=Outcome.ACCEPTED
         ).first()
         if existing is not None:
             result = _replay(existing, body_sha256)
             if result.status == 409:
                 _archive_rejection(
-                    common=common, status=409, errors=result.body, idempotency_key=None
+                    common=common, status=409, errors=result.body, idempotency_key=idempotency_key
                 )
             return result
 
@@ -214,7 +242,9 @@ def sitrep_ingest(
             constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
             if constraint == IDEMPOTENCY_CONSTRAINT:
                 existing = Submission.objects.get(
-                    organisation=organisation, idempotency_key=idempotency_key
+                    organisation=organisation,
+                    idempotency_key=idempotency_key,
+                    outcome=Outcome.ACCEPTED,
                 )
                 return _replay(existing, body_sha256)
             if attempt == APPLY_ATTEMPTS:

@@ -96,12 +96,36 @@ def test_the_same_idempotency_key_replays_or_conflicts(estate):
     assert Submission.objects.filter(outcome=Outcome.ACCEPTED).count() == 1
 
 
-def test_a_body_that_is_not_json_is_refused_and_archived(estate):
+def test_a_body_that_is_not_json_is_refused_and_archived_without_its_content(estate):
+    """It may hold anything, a name or an NHS number, and no field of it can be told from
+    another: its size, a keyed digest and where it failed to parse are kept, not its text."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    body = b'{"attendances": [{"nhs_number": "9434765919", "name": "John Smith",}]}'
     result = sitrep_ingest(
-        kind="discharge", body=b"{not json", organisation=Organisation.objects.get(code="RT5")
+        kind="discharge", body=body, organisation=Organisation.objects.get(code="RT5")
     )
-    assert result.status == 400 and "not valid JSON" in result.body["detail"]
-    assert Submission.objects.get(pk=result.submission_id).raw_body == "{not json"
+    assert result.status == 400
+    detail = result.body["detail"]
+    assert detail.startswith("Body is not valid JSON: ") and "line 1 column 68 (char 67)" in detail
+    sub = Submission.objects.get(pk=result.submission_id)
+    assert (sub.outcome, sub.payload, sub.body_length) == (Outcome.REJECTED, None, len(body))
+    assert sub.errors == {"detail": detail}
+    keyed = hmac.new(settings.SECRET_KEY.encode(), body, hashlib.sha256).hexdigest()
+    assert sub.body_sha256 == keyed != hashlib.sha256(body).hexdigest()
+    archived = str([getattr(sub, f.attname) for f in Submission._meta.concrete_fields])
+    assert "9434765919" not in archived and "John Smith" not in archived
+
+
+def test_every_submission_records_the_size_of_its_body(estate):
+    body = list_body("RT5", SEED_AS_AT, seed_patients("RT5"))
+    import json
+
+    text = json.dumps(body, ensure_ascii=False).encode()
+    assert Submission.objects.get(pk=_post(text).submission_id).body_length == len(text)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -244,3 +268,12 @@ def test_two_recomputes_of_the_same_submissions_apply_them_once(estate):
         "mofd:RT5",
         "mofd:RWE",
     ]
+
+
+def test_the_admin_shows_a_refused_unreadable_body(estate, admin_client):
+    result = sitrep_ingest(
+        kind="discharge", body=b"{not json", organisation=Organisation.objects.get(code="RT5")
+    )
+    page = admin_client.get(f"/admin/sitreps/submission/{result.submission_id}/change/")
+    assert page.status_code == 200
+    assert b"Body is not valid JSON" in page.content and b"{not json" not in page.content

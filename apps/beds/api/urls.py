@@ -19,8 +19,9 @@ BedSitrepView = sitrep_view(
     examples=[
         *sitrep_examples(
             name="Bed list and counts",
-            description="A bed list names every core bed of its ward (missing ones are a 400); "
-            "this one is cut short to keep the example readable.",
+            description="A bed list names every core bed of its ward (missing ones are a 400): "
+            "LRI-W22 has 28 core beds. LRI-W23 (28 core, 4 escalation beds) as counts: "
+            "26 + 3 - 2 + 1 = 28. Valid against the demo estate (demo/llr_estate.json).",
             request={
                 "site": "RWE-LRI",
                 "as_at": "2026-11-23T08:00:00+00:00",
@@ -28,15 +29,15 @@ BedSitrepView = sitrep_view(
                     {
                         "ward": "LRI-W22",
                         "beds": [
-                            {"bed": "LRI-W22-B01", "status": "occupied"},
-                            {"bed": "LRI-W22-B02", "status": "vacant"},
-                            {"bed": "LRI-W22-B03", "status": "closed"},
-                            {"bed": "LRI-W22-E01", "status": "occupied"},
+                            {"bed": f"LRI-W22-B{n:02d}", "status": status}
+                            for n, status in enumerate(
+                                ["occupied"] * 25 + ["vacant"] * 2 + ["closed"], start=1
+                            )
                         ],
                     },
                     {
                         "ward": "LRI-W23",
-                        "counts": {"occupied": 20, "vacant": 3, "closed": 1, "escalation_open": 2},
+                        "counts": {"occupied": 26, "vacant": 3, "closed": 1, "escalation_open": 2},
                     },
                 ],
             },

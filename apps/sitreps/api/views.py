@@ -21,8 +21,10 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="Same key and body: the first answer again, nothing applied twice. "
-    "Same key, different body: 409.",
+    description="Held by an accepted (201) submission only. Same key and body: the first "
+    "answer again, nothing applied twice. Same key, different body: 409. A refused submission "
+    "(400, 403) holds no key: the corrected body may reuse it. At most 200 characters (a longer "
+    "key is 400, never cut).",
 )
 _DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
 
@@ -102,7 +104,9 @@ def sitrep_view(
                 401: OpenApiResponse(_DETAIL, description="No or bad API key."),
                 403: OpenApiResponse(_DETAIL, description="Not this organisation's to report."),
                 409: OpenApiResponse(
-                    _DETAIL, description="Idempotency-Key reused with another body."
+                    _DETAIL,
+                    description="Idempotency-Key of an accepted submission reused with "
+                    "another body.",
                 ),
             },
             tags=["sitreps"],
