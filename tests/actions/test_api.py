@@ -132,6 +132,28 @@ def test_bad_items_are_named(estate, scc_client):
     assert not Action.objects.exists()
 
 
+def test_a_field_the_request_does_not_take_is_400_not_ignored(estate, scc_client):
+    from apps.actions.models import SystemCall
+
+    response = post_action(scc_client, status="done", nhs_number="9434765919")
+    assert response.status_code == 400
+    errors = response.json()
+    assert set(errors) == {"status", "nhs_number"} and "Unknown field" in errors["status"][0]
+    assert not Action.objects.exists()
+    # Beside the fields' own errors, and inside a call's declarations where it stands.
+    both = post_action(scc_client, text="", colour="red").json()
+    assert set(both) == {"text", "colour"}
+    call = scc_client.post(
+        CALLS,
+        {"kind": "routine", "chair": "Jo", "declarations": [{"organisation": "RWE", "opel": 2,
+                                                             "mood": "grim"}]},
+        format="json",
+    )  # fmt: skip
+    assert call.status_code == 400
+    assert "Unknown field" in call.json()["declarations"]["0"]["mood"][0]
+    assert not SystemCall.objects.exists()
+
+
 def test_an_action_for_an_alert_and_a_call(estate, scc_client):
     alert = make_alert(rule="site_occupancy", scope="RWE-LRI")
     call = scc_client.post(CALLS, {"kind": "escalation", "chair": "Jo"}, format="json").json()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from apps.board.api.serializers import BoardOut
+from apps.core.serializers import KnownFieldsSerializer
 
 from ..choices import ActionFilter, ActionScopeKind, ActionStatus, CallKind
 
@@ -52,20 +53,20 @@ class AwareTimeField(serializers.DateTimeField):
 # --------------------------------------------------------------------------- in
 
 
-class DeclarationIn(serializers.Serializer):
+class DeclarationIn(KnownFieldsSerializer):
     organisation = serializers.CharField(max_length=16)
     opel = serializers.IntegerField(min_value=1, max_value=4, allow_null=True)
     comment = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
 
 
-class CallIn(serializers.Serializer):
+class CallIn(KnownFieldsSerializer):
     kind = serializers.ChoiceField(choices=CallKind.choices)
     chair = serializers.CharField(max_length=200)
     notes = serializers.CharField(max_length=20000, allow_blank=True, required=False, default="")
     declarations = DeclarationIn(many=True, required=False, default=list)
 
 
-class ActionIn(serializers.Serializer):
+class ActionIn(KnownFieldsSerializer):
     text = serializers.CharField(max_length=2000)
     owner_organisation = serializers.CharField(max_length=16)
     owner_name = serializers.CharField(max_length=200)
@@ -85,7 +86,7 @@ class ActionIn(serializers.Serializer):
     call = serializers.IntegerField(allow_null=True, required=False, default=None)
 
 
-class ActionEndIn(serializers.Serializer):
+class ActionEndIn(KnownFieldsSerializer):
     note = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
 
 

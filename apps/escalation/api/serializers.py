@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from apps.core.serializers import KnownFieldsSerializer
+
 from ..choices import AlertStatus, RuleCode, ScopeKind, Severity
 
 
@@ -29,5 +31,5 @@ class AlertsQueryIn(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=1000, default=500)
 
 
-class AcknowledgeIn(serializers.Serializer):
+class AcknowledgeIn(KnownFieldsSerializer):
     note = serializers.CharField(max_length=2000, trim_whitespace=True)
