@@ -16,6 +16,8 @@ from apps.beds.selectors import occupancy_by_bed_type
 from apps.core.localtime import local_day_end, local_day_start, local_today
 from apps.emergency.choices import Disposition
 from apps.emergency.models import Attendance
+from apps.sitreps.choices import Outcome, SitrepKind
+from apps.sitreps.models import Submission
 
 from .choices import SYSTEM_SCOPE, Series
 from .engine import MODEL_NAME
@@ -27,10 +29,12 @@ SiteSeries = dict[str, dict[date, float]]
 
 # The product's own count for a day (ED attendances, emergency admissions) counts only when
 # the product covered the whole day: per site, from the first local day that starts at or after
-# its earliest attendance held (the local day of that arrival when it is at local midnight
-# exactly, else the next day). A partial first day (go-live, or the demo's backfill starting at
-# 19:04) is missing, never a value, and an imported value for it stands (QA F3).
-# ``first_local`` is that arrival's local wall-clock time (``timestamp`` without zone); local
+# both its earliest attendance held and the first ED sitrep accepted from its organisation (the
+# local day of that moment when it is local midnight exactly, else the next day). So a partial
+# first day (go-live, or the demo's backfill starting at 19:04) is missing, never a value, and
+# an imported value for it stands (QA F3); and records posted late for days before the board
+# was receiving (one attendance from 8 days ago) make none of those days the board's (QA N2).
+# ``first_local`` is that moment's local wall-clock time (``timestamp`` without zone); local
 # midnight exists every day in Europe/London (the clocks change at 01:00 UTC).
 FIRST_WHOLE_DAY = """(CASE WHEN first_local = date_trunc('day', first_local)
     THEN first_local::date ELSE first_local::date + 1 END)"""
@@ -96,16 +100,23 @@ def own_ga_occupied_midday(
 # the event: a site holds records for a day when one of its attendances arrived or departed in
 # it (then its count that day may be 0); a day without any is absent (missing, never 0). The
 # two range scans use the arrived_at and departed_at indexes. Days before the site's first
-# whole day (FIRST_WHOLE_DAY after its earliest arrival held, by the site/arrived_at index) are
+# whole day (FIRST_WHOLE_DAY after the later of its earliest arrival held, by the site/arrived_at
+# index, and its organisation's first accepted ED sitrep, by the submission kind index) are
 # left out.
 _ED_DAYS_SQL = """
 WITH firsts AS (
     SELECT si.id AS site_id, {first_whole_day} AS first_day
       FROM {site} si
       JOIN LATERAL (
-          SELECT arrived_at AT TIME ZONE 'Europe/London' AS first_local
-            FROM {attendance} a WHERE a.site_id = si.id ORDER BY a.arrived_at LIMIT 1
-      ) f ON true
+          SELECT GREATEST(
+                     (SELECT a.arrived_at FROM {attendance} a
+                       WHERE a.site_id = si.id ORDER BY a.arrived_at LIMIT 1),
+                     (SELECT s.received_at FROM {submission} s
+                       WHERE s.kind = %(kind)s AND s.organisation_id = si.organisation_id
+                         AND s.outcome = %(accepted)s
+                       ORDER BY s.received_at LIMIT 1)
+                 ) AT TIME ZONE 'Europe/London' AS first_local
+      ) f ON f.first_local IS NOT NULL
      WHERE %(all_sites)s OR si.code = ANY(%(sites)s)
 ), events AS (
     SELECT site_id, (arrived_at AT TIME ZONE 'Europe/London')::date AS day,
@@ -131,6 +142,7 @@ def _own_ed_days(
     sql = _ED_DAYS_SQL.format(
         attendance=Attendance._meta.db_table,
         site=Site._meta.db_table,
+        submission=Submission._meta.db_table,
         counted=counted,
         first_whole_day=FIRST_WHOLE_DAY,
     )
@@ -142,6 +154,8 @@ def _own_ed_days(
                 "start": local_day_start(start),
                 "end": local_day_end(end),
                 "admitted": Disposition.ADMITTED.value,
+                "kind": SitrepKind.EMERGENCY.value,
+                "accepted": Outcome.ACCEPTED.value,
                 "all_sites": sites is None,
                 "sites": list(sites or []),
             },

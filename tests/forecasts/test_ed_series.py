@@ -14,6 +14,7 @@ from apps.forecasts.selectors import (
     series_history,
 )
 from apps.forecasts.services import history_load
+from apps.sitreps.models import Submission
 from tests.emergency.conftest import item, post
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,12 @@ HEADER = "site,date,ed_attendances,emergency_admissions,ga_occupied_midday\n"
 
 def at(day: int, hour: int, minute: int = 0, month: int = 10) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+def receiving_since(moment: datetime) -> None:
+    """As if the board had been receiving the ED sitreps posted here since ``moment`` (a test
+    posts past days' records at once; live, each would have come in as it happened)."""
+    Submission.objects.update(received_at=moment)
 
 
 @pytest.fixture
@@ -44,6 +51,7 @@ def clock_change(key_client):
         item("GH-1", "RWE-GH", arrived=at(25, 12), departed=at(25, 14), disposition="admitted"),
     )
     assert response.status_code == 201, response.json()
+    receiving_since(at(1, 0))
     return rwe
 
 
@@ -122,6 +130,7 @@ def test_a_partial_first_day_of_own_records_never_replaces_an_imported_day(key_c
              disposition="admitted"),
     )  # fmt: skip
     assert response.status_code == 201, response.json()
+    receiving_since(at(1, 0, month=11))  # the arrivals decide which day is first whole here
     history_load(
         text=HEADER + "RWE-LRI,2026-11-28,430,120,\n" + "RWE-LRI,2026-11-29,434,121,\n",
         today=date(2026, 12, 1),
@@ -160,6 +169,7 @@ def test_the_first_whole_day_is_found_in_local_time_on_a_clock_change_day(key_cl
         item("GH-2", "RWE-GH", arrived=at(26, 9), departed=at(26, 10), disposition="admitted"),
     )  # fmt: skip
     assert response.status_code == 201, response.json()
+    receiving_since(at(1, 0))
     got = own_ed_attendances(start=date(2026, 10, 23), end=date(2026, 10, 27))
     assert got == {
         "RWE-LRI": {date(2026, 10, 25): 2, date(2026, 10, 26): 0},
@@ -169,4 +179,31 @@ def test_the_first_whole_day_is_found_in_local_time_on_a_clock_change_day(key_cl
     assert admissions == {
         "RWE-LRI": {date(2026, 10, 25): 1, date(2026, 10, 26): 0},
         "RWE-GH": {date(2026, 10, 26): 1},
+    }
+
+
+def test_records_posted_for_days_before_the_board_was_receiving_never_make_them_its_own(
+    key_client,
+):
+    # QA N2: one attendance from 8 days before (posted late) moved the first "whole" day back a
+    # week, and two near-empty own days replaced imported ones. The board's own days start
+    # with the first whole day after it began receiving the trust's ED sitreps.
+    rwe = key_client("RWE")
+    assert post(rwe, item("OLD", arrived=at(21, 9, month=11), departed=at(21, 11, month=11),
+                          disposition="discharged")).status_code == 201  # fmt: skip
+    receiving_since(at(29, 19, month=11))  # a sitrep accepted at 19:00 on the 29th
+    assert post(rwe, item("C", arrived=at(30, 9, month=11), departed=at(30, 12, month=11),
+                          disposition="admitted")).status_code == 201  # fmt: skip
+    Submission.objects.filter(received_at__gt=at(29, 19, month=11)).update(
+        received_at=at(30, 12, month=11)
+    )
+    history_load(
+        text=HEADER + "RWE-LRI,2026-11-21,451,130,\n" + "RWE-LRI,2026-11-29,434,121,\n",
+        today=date(2026, 12, 1),
+    )
+    attendances = series_history(today=date(2026, 12, 1), days=12)["ed_attendances"]["RWE-LRI"]
+    assert attendances == {
+        date(2026, 11, 21): 451,  # imported: the board was not receiving then
+        date(2026, 11, 29): 434,  # imported: receiving from 19:00 only
+        date(2026, 11, 30): 1,  # own: the first whole day
     }
