@@ -150,8 +150,9 @@ def sitrep_ingest(
     ``idempotency_key``: held by an accepted (201) submission only: the same key and body
     replay its answer, another body is 409. A refused submission (400, 403) holds no result,
     so the same key is free for the corrected body (archived with the key, for the audit).
-    At most ``IDEMPOTENCY_KEY_MAX`` characters (surrounding spaces
-    dropped); a longer one is 400 naming the header, archived under no key.
+    At most ``IDEMPOTENCY_KEY_MAX`` printable ASCII characters (surrounding spaces dropped);
+    a longer one, or one with other characters, is 400 naming the header, archived under no
+    key.
     A field the kind's input serializer does not declare is refused (400 naming it), and
     whatever the outcome its value is not archived (``unknown``: the why and the marker).
     """
@@ -165,6 +166,11 @@ def sitrep_ingest(
             f"Idempotency-Key: at most {IDEMPOTENCY_KEY_MAX} characters; "
             f"this one has {len(idempotency_key)}."
         )
+        idempotency_key = None
+    elif idempotency_key and not (idempotency_key.isascii() and idempotency_key.isprintable()):
+        # HTTP carries header values as bytes read as Latin-1: a non-ASCII key arrives garbled,
+        # and the sender's own retry could not be matched to it with certainty.
+        key_error = "Idempotency-Key: printable ASCII characters only (a UUID is usual)."
         idempotency_key = None
     parsed, canonical, json_error = _canonical(body)
     serializer = handler.input_serializer(data=parsed, context={"now": now})

@@ -36,6 +36,16 @@ def test_a_key_over_the_limit_is_refused_naming_the_header_and_never_cut(key_cli
     assert list(Submission.objects.values_list("idempotency_key", flat=True)) == [None, None]
 
 
+def test_a_key_with_characters_http_cannot_carry_intact_is_refused(key_client):
+    rwe = key_client("RWE")
+    # A UTF-8 key reaches the server read as Latin-1 (what WSGI does with header bytes).
+    garbled = "clé-1".encode().decode("latin-1")
+    response = post(rwe, census(14), garbled)
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Idempotency-Key: printable ASCII")
+    assert not Submission.objects.filter(outcome=Outcome.ACCEPTED).exists()
+
+
 def test_a_key_of_exactly_the_limit_is_taken(key_client):
     rwe = key_client("RWE")
     key = "k" * IDEMPOTENCY_KEY_MAX

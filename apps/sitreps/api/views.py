@@ -23,8 +23,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="Held by an accepted (201) submission only. Same key and body: the first "
     "answer again, nothing applied twice. Same key, different body: 409. A refused submission "
-    "(400, 403) holds no key: the corrected body may reuse it. At most 200 characters (a longer "
-    "key is 400, never cut).",
+    "(400, 403) holds no key: the corrected body may reuse it. At most 200 printable ASCII "
+    "characters (a longer key, or other characters, is 400; never cut).",
 )
 _DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
 
