@@ -24,6 +24,13 @@ from .metrics import plan_grid
 from .rules import MONTH_RULE, SYSTEM, month_add, month_of, month_parse, plan_year_months
 
 
+def _year_link(month: date) -> str | None:
+    """``YYYY-MM`` of ``month`` for a plan-year link, or ``None`` outside ``rules.FIRST_YEAR``
+    to ``LAST_YEAR``."""
+    text = f"{month.year:04d}-{month.month:02d}"
+    return text if month_parse(text) is not None else None
+
+
 def _months(request) -> tuple[date, list[date]] | None:
     """The plan year (April–March) of ``?month=YYYY-MM`` (default: this month); ``None``
     when the month is malformed."""
@@ -95,8 +102,9 @@ def plan_page(request):
             "rows": _page_rows(grid, this_month),
             "charts": plan_charts(grid, months=months),
             "year_label": f"{months[0]:%B %Y} to {months[-1]:%B %Y}",
-            "previous_year": f"{month_add(months[0], -12):%Y-%m}",
-            "next_year": f"{month_add(months[0], 12):%Y-%m}",
+            # No link to a plan year outside the months a plan can name (it would be a 400).
+            "previous_year": _year_link(month_add(months[0], -12)),
+            "next_year": _year_link(month_add(months[0], 12)),
             "month_param": f"{month:%Y-%m}",
             "demo": settings.SCC_DEMO,
         },

@@ -57,6 +57,10 @@ def test_the_page_shows_plan_against_actual_with_colour_and_direction(scc_client
 
 
 def test_a_malformed_month_is_400_and_a_year_is_chosen_by_month(scc_client, planned):
+    last = scc_client.get("/plan/", {"month": "2099-12"}).content.decode()
+    assert "?month=2098-04" in last and "Next year" not in last  # no link to a 400
+    first = scc_client.get("/plan/", {"month": "2000-01"}).content.decode()
+    assert "Previous year" not in first and "?month=2000-04" in first
     for bad in ("2026-13", "0001-01", "9999-12"):  # the years out of range were a 500
         response = scc_client.get("/plan/", {"month": bad})
         assert response.status_code == 400 and b"from 2000-01 to 2099-12" in response.content
