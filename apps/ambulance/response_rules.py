@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from apps.core.records import merged_from_held, record_merge
@@ -247,6 +248,15 @@ def standard_status(value_s: int | None, standard_s: int | None) -> str:
     if value_s is None or standard_s is None:
         return "none"
     return "missed" if value_s > standard_s else "met"
+
+
+def minutes_one_decimal(seconds: int | None) -> Decimal | None:
+    """Whole seconds as minutes to one decimal, half up, in exact decimal arithmetic (DOMAIN.md
+    "Precision, rounding": 1,287 s is 21.5 min, never 21.4 from a binary float); ``None`` for
+    ``None``. The trend charts' tables and summaries."""
+    if seconds is None:
+        return None
+    return (Decimal(seconds) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def minutes_text(seconds: int | None) -> str:

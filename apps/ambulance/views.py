@@ -4,7 +4,6 @@ and the handover picture (DOMAIN.md "Ambulance response", "Ambulance handovers")
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -78,13 +77,6 @@ def _pooled_live(services: list[dict[str, Any]], total: dict[str, Any]) -> dict[
     return out
 
 
-def _minutes_1dp(seconds: int | None) -> Decimal | None:
-    """Whole seconds as minutes to one decimal, half up, in exact decimal arithmetic."""
-    if seconds is None:
-        return None
-    return (Decimal(seconds) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
 def trend_chart(
     trend: list[dict[str, Any]],
     *,
@@ -121,14 +113,13 @@ def trend_chart(
         if (days - 1 - i) % 7 == 0
     ]
     seconds = [day["categories"][str(category)][figure] for day in trend]
-    # The table and the summary show minutes to one decimal, half up, from the exact seconds
-    # (DOMAIN.md "Precision, rounding"): 1,287 s is 21.5 min in both, never 21.4 from a float.
-    rows = [(d["date"], _minutes_1dp(s)) for d, s in zip(trend, seconds, strict=True)]
+    minutes = response_rules.minutes_one_decimal  # the table and the summary round alike
+    rows = [(d["date"], minutes(s)) for d, s in zip(trend, seconds, strict=True)]
     held_s = [s for s in seconds if s is not None]
     latest = next(s for s in reversed(seconds) if s is not None)
     summary = (
-        f"{title}: highest {_minutes_1dp(max(held_s))} min, lowest "
-        f"{_minutes_1dp(min(held_s))} min, latest {_minutes_1dp(latest)} min; "
+        f"{title}: highest {minutes(max(held_s))} min, lowest {minutes(min(held_s))} min, "
+        f"latest {minutes(latest)} min; "
         f"{days - len(held)} of {days} days without responses."
     )
     svg = charts.line_chart(

@@ -2,6 +2,7 @@
 
 import statistics
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -207,3 +208,10 @@ def test_the_clock_never_starts_before_the_call_nor_after_the_offset(
     )
     base = r.truncate_s(connected)
     assert base <= start <= base + r.CONNECTED_OFFSET[category]
+
+
+def test_minutes_to_one_decimal_round_half_up_from_the_exact_seconds():
+    assert r.minutes_one_decimal(None) is None
+    assert r.minutes_one_decimal(1287) == Decimal("21.5")  # 21.45: a float would give 21.4
+    assert r.minutes_one_decimal(1284) == Decimal("21.4")
+    assert r.minutes_one_decimal(0) == Decimal("0.0")
