@@ -17,6 +17,13 @@ from rest_framework import serializers
 UNKNOWN_FIELD = "Unknown field: this request does not take it."
 
 
+def undeclared_keys(serializer: serializers.Serializer, data: Mapping) -> list[str]:
+    """The keys of ``data`` that ``serializer`` does not take: not a field of it, or a
+    read-only one. The one test of "unknown field" (here and ``apps.sitreps.unknown``)."""
+    fields = serializer.fields
+    return [key for key in data if key not in fields or fields[key].read_only]
+
+
 class KnownFieldsSerializer(serializers.Serializer):
     """A serializer whose input may hold only its declared, writable fields.
 

@@ -25,6 +25,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.core.serializers import undeclared_keys
+
 UNKNOWN_FIELD = (
     "Unknown field: not part of this sitrep, which takes no personal details. "
     "Send only the fields the API defines."
@@ -51,13 +53,12 @@ def unknown_field_paths(shape: serializers.Field, data: Any, path: Path = ()) ->
                 yield from unknown_field_paths(shape.child, item, (*path, index))
     elif isinstance(shape, serializers.Serializer):
         if isinstance(data, dict):
-            fields = shape.fields
+            undeclared = set(undeclared_keys(shape, data))
             for key, value in data.items():
-                field = fields.get(key)
-                if field is None or field.read_only:
+                if key in undeclared:
                     yield (*path, key)
                 else:
-                    yield from unknown_field_paths(field, value, (*path, key))
+                    yield from unknown_field_paths(shape.fields[key], value, (*path, key))
     elif getattr(shape, "item_serializer", None) is not None and isinstance(data, list):
         item_shape = shape.item_serializer()
         for index, item in enumerate(data):
